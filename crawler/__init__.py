@@ -1,0 +1,1 @@
+"""The Scrapy project: settings, the Listing item, spiders, page parsing, middlewares and the CLI."""

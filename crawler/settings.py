@@ -1,0 +1,46 @@
+"""Scrapy settings for tiswatch: every default in one place, polite by default (issue 5)."""
+
+BOT_NAME = "tiswatch"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Identify ourselves honestly; operators override with their contact address.
+USER_AGENT = "tiswatch/0.1 (+https://github.com/tiswatch/tiswatch; TIS compliance monitor)"
+
+# --- Politeness -----------------------------------------------------------------------------------
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 30
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# --- Pipelines: clean/validate -> match -> store -> export ----------------------------------------
+ITEM_PIPELINES = {
+    "pipelines.validate.ValidateListingPipeline": 100,
+    "pipelines.match.MatchPipeline": 300,
+    "pipelines.store.StorePipeline": 500,
+    "pipelines.export.ExportPipeline": 800,
+}
+
+# --- tiswatch ----------------------------------------------------------------------------------------
+# Database of runs, listings, verdicts (SQLite file or postgresql://...).
+TISWATCH_DB_URL = "sqlite:///data/tiswatch.sqlite"
+# Registry CSV to match against when the database holds no imported registry version yet.
+TISWATCH_REGISTRY_CSV = ""  # empty: the sample registry bundled in standards_data/
+# Where the run's exports (flagged.csv, flagged.xlsx, listings.jsonl) are written at close.
+TISWATCH_OUT_DIR = "out"
+
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

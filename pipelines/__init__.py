@@ -1,0 +1,1 @@
+"""Scrapy item pipelines and the stores/exports behind them."""
