@@ -11,10 +11,12 @@ from collections.abc import Sequence
 # for Scrapy and `tiswatch crawl` does not pay for pandas.
 COMMAND_MODULES = (
     "crawler.cli.demo",
+    "crawler.cli.demo_market",
     "crawler.cli.crawl",
     "crawler.cli.match",
     "crawler.cli.registry",
     "crawler.cli.history",
+    "crawler.cli.rematch",
 )
 
 DEFAULT_DB_URL = "sqlite:///data/tiswatch.sqlite"
