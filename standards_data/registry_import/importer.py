@@ -1,0 +1,180 @@
+"""Write a validated registry file as a new registry version, all or nothing.
+
+The file is validated completely first (`validate_registry_file`); a file with any error writes
+nothing, not even the schema. A valid file is written in one transaction: a new `registry_versions`
+row, new licence rows for added and changed licences, and closed rows for changed and (with
+`replace`) ended ones; licences whose content did not change are not touched (see
+`standards_data.registry_store` for the interval representation).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, bindparam, insert, select, text, update
+
+from standards_data.registry_import.validate import ValidatedFile, validate_registry_file
+from standards_data.registry_store import (
+    CONTENT_COLUMNS,
+    RegistryLicence,
+    RegistryVersion,
+    ensure_schema,
+    utc_now_iso,
+)
+
+REPLACE = "replace"
+UPDATE = "update"
+MODES = (REPLACE, UPDATE)
+BATCH = 20_000
+
+LICENCES = RegistryLicence.__table__
+VERSIONS = RegistryVersion.__table__
+
+
+def content_digest(record: Iterable[str]) -> bytes:
+    """Fingerprint of a licence's content; equal digests mean an unchanged licence."""
+    return hashlib.blake2b("\x1f".join(record).encode("utf-8"), digest_size=16).digest()
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did; `version_id` is None when the file was rejected."""
+
+    validated: ValidatedFile
+    mode: str
+    version_id: int | None = None
+    added: int = 0
+    changed: int = 0
+    ended: int = 0
+    unchanged: int = 0
+    total_licences: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.version_id is not None
+
+
+def _lock_registry(connection: Connection) -> None:
+    """Serialise imports: two at once would both close the same current rows."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("LOCK TABLE registry_licences IN SHARE ROW EXCLUSIVE MODE"))
+    # SQLite: the version INSERT that follows takes the database's write lock for the transaction.
+
+
+def _current_digests(connection: Connection) -> dict[str, tuple[int, bytes]]:
+    columns = [LICENCES.c[name] for name in CONTENT_COLUMNS]
+    query = select(LICENCES.c.id, *columns).where(LICENCES.c.valid_to.is_(None))
+    current: dict[str, tuple[int, bytes]] = {}
+    for row in connection.execute(query.execution_options(yield_per=BATCH)):
+        current[row[1]] = (row[0], content_digest(row[1:]))
+    return current
+
+
+class _Writer:
+    """Buffers licence inserts and row closings and sends them in batches."""
+
+    def __init__(self, connection: Connection, version_id: int) -> None:
+        self.connection = connection
+        self.version_id = version_id
+        self.inserts: list[dict[str, object]] = []
+        self.closings: list[dict[str, int]] = []
+        self.close_statement = (
+            update(LICENCES).where(LICENCES.c.id == bindparam("row_id")).values(valid_to=version_id)
+        )
+
+    def add(self, record: tuple[str, ...]) -> None:
+        row: dict[str, object] = dict(zip(CONTENT_COLUMNS, record, strict=True))
+        row["valid_from"] = self.version_id
+        self.inserts.append(row)
+        if len(self.inserts) >= BATCH:
+            self.flush()
+
+    def close(self, row_id: int) -> None:
+        self.closings.append({"row_id": row_id})
+        if len(self.closings) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.closings:
+            self.connection.execute(self.close_statement, self.closings)
+            self.closings = []
+        if self.inserts:
+            self.connection.execute(insert(LICENCES), self.inserts)
+            self.inserts = []
+
+
+def import_registry(
+    engine: Engine,
+    path: str | Path,
+    *,
+    mode: str,
+    imported_by: str,
+    validated: ValidatedFile | None = None,
+) -> ImportOutcome:
+    """Validate `path` and, if it has no errors, store it as a new registry version.
+
+    `mode` is `replace` (the file is the whole registry; licences missing from it are ended) or
+    `update` (the file adds and changes licences; the others stay as they are).
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    validated = validated or validate_registry_file(path)
+    outcome = ImportOutcome(validated=validated, mode=mode)
+    if not validated.ok:
+        return outcome
+    ensure_schema(engine)
+    with engine.begin() as connection:
+        _lock_registry(connection)
+        version_id = connection.execute(
+            insert(VERSIONS).values(
+                imported_at=utc_now_iso(),
+                imported_by=imported_by,
+                source_file=str(validated.path),
+                source_sha256=validated.sha256,
+                source_format=validated.source_format,
+                mode=mode,
+                rows_in_file=validated.rows,
+                added=0,
+                changed=0,
+                ended=0,
+                unchanged=0,
+                total_licences=0,
+                warnings=len(validated.problems.warnings),
+            )
+        ).inserted_primary_key[0]
+        current = _current_digests(connection)
+        before = len(current)
+        writer = _Writer(connection, version_id)
+        for _row, record in validated.records():
+            known = current.pop(record[0], None)
+            if known is None:
+                writer.add(record)
+                outcome.added += 1
+            elif known[1] != content_digest(record):
+                writer.close(known[0])
+                writer.add(record)
+                outcome.changed += 1
+            else:
+                outcome.unchanged += 1
+        if mode == REPLACE:
+            for row_id, _digest in current.values():
+                writer.close(row_id)
+            outcome.ended = len(current)
+        writer.flush()
+        outcome.total_licences = before + outcome.added - outcome.ended
+        connection.execute(
+            update(VERSIONS)
+            .where(VERSIONS.c.id == version_id)
+            .values(
+                added=outcome.added,
+                changed=outcome.changed,
+                ended=outcome.ended,
+                unchanged=outcome.unchanged,
+                total_licences=outcome.total_licences,
+            )
+        )
+    outcome.version_id = version_id
+    return outcome

@@ -1,0 +1,100 @@
+"""Whole-file validation of a registry import: every error and warning, before anything is written."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from standards_data.registry_import.encoding import EncodingProblem
+from standards_data.registry_import.problems import Problems
+from standards_data.registry_import.readers import Table, UnreadableFile
+from standards_data.registry_import.shapes import Record, RowConverter, Shape, detect_shape
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _ignore(_row: int, _column: str, _message: str) -> None:
+    """Problem sink for the writing pass: the validation pass already reported everything."""
+
+
+@dataclass
+class ValidatedFile:
+    """A registry file after validation: its problems and, when it has none, a way to read its records."""
+
+    path: Path
+    problems: Problems
+    table: Table | None = None
+    shape: Shape | None = None
+    rows: int = 0
+    """Data rows read (blank rows not counted)."""
+    sha256: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.problems.ok
+
+    @property
+    def source_format(self) -> str:
+        """`canonical` or `tisi_search`, with `+xlsx` for a workbook and the text encoding otherwise."""
+        if self.shape is None or self.table is None:
+            return "unknown"
+        return f"{self.shape.name}+{self.table.encoding}"
+
+    def records(self) -> Iterator[tuple[int, Record]]:
+        """(row number, canonical record) of every row; only for a file without errors."""
+        if not self.ok or self.table is None or self.shape is None:
+            raise ValueError(f"{self.path} has errors; its records must not be imported")
+        converter = RowConverter(self.shape, _ignore, _ignore)
+        for row, cells in self.table.rows():
+            record = converter.convert(row, cells)
+            if record is None:  # the file changed between the passes
+                raise ValueError(f"{self.path}: row {row} changed while it was being imported")
+            yield row, record
+
+
+def validate_registry_file(path: str | Path) -> ValidatedFile:
+    """Read the whole file and report every problem; nothing is written anywhere."""
+    path = Path(path)
+    problems = Problems(source=str(path))
+    result = ValidatedFile(path=path, problems=problems)
+    if not path.is_file():
+        problems.error(0, "", "file not found")
+        return result
+    try:
+        table = Table(path)
+    except (EncodingProblem, UnreadableFile) as problem:
+        problems.error(0, "", str(problem))
+        return result
+    result.table = table
+    result.sha256 = file_sha256(path)
+    shape = detect_shape(table.columns, problems.error, problems.warning)
+    if shape is None:
+        return result
+    result.shape = shape
+    converter = RowConverter(shape, problems.error, problems.warning)
+    first_row_of: dict[str, int] = {}
+    try:
+        for row, cells in table.rows():
+            result.rows += 1
+            record = converter.convert(row, cells)
+            if record is None:
+                continue
+            licence_no = record[0]
+            first = first_row_of.setdefault(licence_no, row)
+            if first != row:
+                problems.error(
+                    row, shape.header["licence_no"], f"duplicate licence {licence_no} (first at row {first})"
+                )
+    except UnreadableFile as problem:
+        problems.error(0, "", str(problem))
+    if result.rows == 0 and problems.ok:
+        problems.error(0, "", "the file has a header but no licence rows")
+    return result
