@@ -233,26 +233,9 @@ class VersionInfo:
 def registry_versions(engine: Engine) -> list[VersionInfo]:
     ensure_schema(engine)
     with engine.connect() as connection:
-        rows = connection.execute(select(RegistryVersion).order_by(RegistryVersion.id)).scalars()
-        return [
-            VersionInfo(
-                id=row.id,
-                imported_at=row.imported_at,
-                imported_by=row.imported_by,
-                source_file=row.source_file,
-                source_sha256=row.source_sha256,
-                source_format=row.source_format,
-                mode=row.mode,
-                rows_in_file=row.rows_in_file,
-                added=row.added,
-                changed=row.changed,
-                ended=row.ended,
-                unchanged=row.unchanged,
-                total_licences=row.total_licences,
-                warnings=row.warnings,
-            )
-            for row in rows
-        ]
+        table = RegistryVersion.__table__
+        rows = connection.execute(select(table).order_by(table.c.id)).mappings()
+        return [VersionInfo(**row) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -277,6 +260,26 @@ def licence_history(engine: Engine, licence_no: str) -> list[LicenceHistoryEntry
             LicenceHistoryEntry(licence_from_record(row[:8]), valid_from=row[8], valid_to=row[9])
             for row in connection.execute(query)
         ]
+
+
+@dataclass(frozen=True)
+class VocabularyVersionInfo:
+    id: int
+    imported_at: str
+    imported_by: str
+    source_file: str
+    source_sha256: str
+    columns: str
+    rows_in_file: int
+    warnings: int
+
+
+def vocabulary_versions(engine: Engine) -> list[VocabularyVersionInfo]:
+    ensure_schema(engine)
+    with engine.connect() as connection:
+        table = VocabularyVersion.__table__
+        rows = connection.execute(select(table).order_by(table.c.id)).mappings()
+        return [VocabularyVersionInfo(**row) for row in rows]
 
 
 def current_vocabulary_version_id(engine: Engine) -> int | None:

@@ -132,7 +132,7 @@ def import_registry(
             insert(VERSIONS).values(
                 imported_at=utc_now_iso(),
                 imported_by=imported_by,
-                source_file=str(validated.path),
+                source_file=str(validated.path.resolve()),
                 source_sha256=validated.sha256,
                 source_format=validated.source_format,
                 mode=mode,
