@@ -24,6 +24,14 @@ DOWNLOAD_TIMEOUT = 30
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
+# --- Block awareness and evidence (crawler/middlewares.py; order explained there) -----------------
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.EvidenceMiddleware": 587,
+    "crawler.middlewares.BlockDetectionMiddleware": 585,
+}
+# Blocked answers in a row from one site before the crawl stops sending it requests.
+TISWATCH_BLOCK_BURST = 3
+
 # --- Pipelines: clean/validate -> match -> store -> export ----------------------------------------
 ITEM_PIPELINES = {
     "pipelines.validate.ValidateListingPipeline": 100,

@@ -1,0 +1,156 @@
+"""Coverage accounting: what a crawl fetched, found, and failed to see — in total and per query.
+
+Every count lives in Scrapy's stats under `tiswatch/…` (so `scrapy crawl` shows it in its stats dump
+too) and per query under `tiswatch/query/<query>/<count>`. A query is a search keyword for the
+marketplace spiders and a start URL for the schema.org spider. `build_summary` turns the stats into
+the run's coverage summary (`summary.json`).
+
+Counts (all pages are pages the spider asked for; robots.txt is not one):
+- `pages_fetched`  pages answered with content (not a block);
+- `listings`       distinct listings found (a listing found again is a `duplicate`);
+- `blocked`        pages answered with an anti-bot block (90309999, captcha/slider, 403, 429 after
+                   retries), plus pages not requested because their site was backed off after a burst;
+- `failed`         pages that could not be fetched (network errors, 5xx after retries, robots.txt
+                   disallowed);
+- `not_found`      404/410 pages (a listing taken down between search and fetch);
+- `parse_errors`   fetched pages that could not be read (broken JSON, truncated HTML) and records on
+                   readable pages that could not become a listing (no id or title);
+- `field_problems` listings kept with a field blanked (absurd or missing price).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from scrapy.statscollectors import StatsCollector
+
+PREFIX = "tiswatch/"
+QUERY_PREFIX = "tiswatch/query/"
+PLAN_KEY = "tiswatch/plan"
+BACKED_OFF_KEY = "tiswatch/backed_off_sites"
+RESUMED_KEY = "tiswatch/resumed"
+
+COUNTS = (
+    "pages_fetched",
+    "listings",
+    "blocked",
+    "failed",
+    "not_found",
+    "parse_errors",
+    "field_problems",
+    "duplicates",
+)
+QUERY_COUNTS = COUNTS
+
+
+class Coverage:
+    """Counts coverage events into a crawl's stats, in total and for the query they belong to."""
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+
+    def count(self, what: str, query: str | None = None, amount: int = 1) -> None:
+        if amount <= 0:
+            return
+        self.stats.inc_value(PREFIX + what, amount)
+        if query is not None:
+            self.stats.inc_value(f"{QUERY_PREFIX}{query}/{what}", amount)
+
+    def count_block(self, kind: str, query: str | None) -> None:
+        self.count("blocked", query)
+        self.stats.inc_value(f"{PREFIX}blocked_by/{kind}")
+
+    def set_plan(self, plan: Mapping[str, list[str]]) -> None:
+        """Record the queries the spider means to run (query → standards), so unrun ones show up too."""
+        self.stats.set_value(PLAN_KEY, {query: list(stds) for query, stds in plan.items()})
+
+    def mark_backed_off(self, site: str) -> None:
+        sites = list(self.stats.get_value(BACKED_OFF_KEY) or [])
+        if site not in sites:
+            sites.append(site)
+        self.stats.set_value(BACKED_OFF_KEY, sites)
+
+    def snapshot(self) -> dict[str, Any]:
+        """The counters (not the plan) to carry over when a stopped crawl is resumed from its JOBDIR."""
+        return {
+            key: value
+            for key, value in self.stats.get_stats().items()
+            if key.startswith(PREFIX) and isinstance(value, int) and key != RESUMED_KEY
+        }
+
+    def restore(self, snapshot: Mapping[str, Any]) -> None:
+        for key, value in snapshot.items():
+            if key.startswith(PREFIX) and isinstance(value, int):
+                self.stats.inc_value(key, value)
+        self.stats.inc_value(RESUMED_KEY)
+
+
+def _iso(value: Any) -> str | None:
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return None
+
+
+def query_status(counts: Mapping[str, int]) -> str:
+    if counts.get("blocked"):
+        return "blocked"
+    if counts.get("failed"):
+        return "failed"
+    if not counts.get("pages_fetched"):
+        return "not_crawled"
+    return "ok"
+
+
+def build_summary(
+    stats: Mapping[str, Any],
+    spider: str,
+    arguments: Mapping[str, Any] | None = None,
+    finish_reason: str | None = None,
+) -> dict[str, Any]:
+    """The coverage summary of one crawl from its final stats."""
+    totals = {name: int(stats.get(PREFIX + name, 0)) for name in COUNTS}
+    plan: dict[str, list[str]] = dict(stats.get(PLAN_KEY) or {})
+    per_query: dict[str, dict[str, Any]] = {
+        query: {"standards": list(stds), **dict.fromkeys(QUERY_COUNTS, 0)} for query, stds in plan.items()
+    }
+    for key, value in stats.items():
+        if not key.startswith(QUERY_PREFIX) or not isinstance(value, int):
+            continue
+        query, _, what = key[len(QUERY_PREFIX) :].rpartition("/")
+        entry = per_query.setdefault(query, {"standards": [], **dict.fromkeys(QUERY_COUNTS, 0)})
+        entry[what] = entry.get(what, 0) + value
+    for entry in per_query.values():
+        entry["status"] = query_status(entry)
+
+    reason = finish_reason or stats.get("finish_reason")
+    if totals["blocked"]:
+        status = "blocked"
+    elif totals["failed"]:
+        status = "failed"
+    elif reason not in (None, "finished"):
+        status = "interrupted"
+    else:
+        status = "ok"
+    elapsed = stats.get("elapsed_time_seconds")
+    return {
+        "spider": spider,
+        "arguments": dict(arguments or {}),
+        "status": status,
+        "finish_reason": reason,
+        "started_at": _iso(stats.get("start_time")),
+        "finished_at": _iso(stats.get("finish_time")),
+        "duration_seconds": round(float(elapsed), 2) if isinstance(elapsed, int | float) else None,
+        **totals,
+        "items_stored": int(stats.get("item_scraped_count", 0)),
+        "items_dropped": int(stats.get("item_dropped_count", 0)),
+        "blocked_by": {
+            key[len(PREFIX + "blocked_by/") :]: value
+            for key, value in stats.items()
+            if key.startswith(PREFIX + "blocked_by/")
+        },
+        "backed_off_sites": list(stats.get(BACKED_OFF_KEY) or []),
+        "resumed": bool(stats.get(RESUMED_KEY)),
+        "keywords": per_query,
+    }

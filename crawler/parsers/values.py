@@ -1,0 +1,173 @@
+"""Field cleaning shared by every page parser: prices, counts, brands, descriptions, timestamps.
+
+Marketplace values arrive as whatever the page happened to render: `"฿1,290.00"`, `"129 - 259"`,
+Thai digits, `"1.2K sold"`, `"ขายแล้ว 1.2พัน ชิ้น"`, a brand of `"0"` or `"No Brand"`. Each helper
+returns a clean value or None, and says why a value was rejected so the spider can count and log it
+(bad input is normal input: the listing is kept, the bad field is blanked).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from w3lib.html import remove_tags, replace_entities
+
+from crawler.items import Listing
+
+# A listing price above this (THB) is a placeholder or a parsing slip, not an offer: sellers park
+# items at ฿99,999,999 to take them off sale. Nothing sold under a mandatory TIS standard costs more.
+MAX_PLAUSIBLE_PRICE = 10_000_000.0
+
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+# Brand fields that mean "no brand": Shopee sends "0", Lazada "No Brand", sellers write the rest.
+NO_BRAND_MARKERS = frozenset(
+    {
+        "",
+        "0",
+        "-",
+        "none",
+        "nobrand",
+        "no brand",
+        "no-brand",
+        "n/a",
+        "na",
+        "oem",
+        "generic",
+        "other",
+        "others",
+        "unbranded",
+        "ไม่มียี่ห้อ",
+        "ไม่มีแบรนด์",
+        "ไม่ระบุ",
+        "ไม่ระบุยี่ห้อ",
+        "อื่นๆ",
+    }
+)
+
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_COUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(k|m|พัน|หมื่น|แสน|ล้าน)?", re.IGNORECASE)
+_COUNT_MULTIPLIERS = {
+    "k": 1_000,
+    "m": 1_000_000,
+    "พัน": 1_000,
+    "หมื่น": 10_000,
+    "แสน": 100_000,
+    "ล้าน": 1_000_000,
+}
+_BLOCK_END_TAGS = re.compile(r"<\s*(br\s*/?|/p|/li|/div|/h[1-6]|/tr|/ul|/ol|/table)\s*>", re.IGNORECASE)
+_SPACES = re.compile(r"[ \t\u00a0\u200b]+")
+
+
+class PageParseError(ValueError):
+    """A page that cannot be read at all (broken JSON, truncated HTML, an unexpected shape)."""
+
+
+@dataclass
+class ParsedPage:
+    """What a parser read from one page: the listings, what was wrong with it, and where to go next."""
+
+    listings: list[Listing] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    """Field-level problems of kept listings (absurd or missing price, unreadable markup block)."""
+    skipped: list[str] = field(default_factory=list)
+    """Why each record on the page that could not become a listing at all (no id, no title) was dropped."""
+    has_more: bool = False
+    """Whether the source says there are further result pages."""
+    total_results: int | None = None
+    """Total hits the source reports for the query, if it says."""
+
+
+@dataclass(frozen=True)
+class PriceReading:
+    value: float | None
+    problem: str | None = None
+
+
+def utc_now_iso() -> str:
+    """Current UTC time as `2026-11-22T06:46:00Z`, the Listing contract's `crawled_at` format."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def clean_text(value: Any) -> str:
+    """A single-line, whitespace-collapsed string ('' for None); Thai text is kept as written."""
+    if value is None:
+        return ""
+    text = str(value).replace("\r", " ").replace("\n", " ")
+    return _SPACES.sub(" ", text).strip()
+
+
+def html_to_text(html: str | None) -> str:
+    """Plain text of an HTML fragment (a product description), one line per block element."""
+    if not html:
+        return ""
+    text = _BLOCK_END_TAGS.sub("\n", html)
+    text = replace_entities(remove_tags(text))
+    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def clean_brand(value: Any) -> str:
+    """The brand as written, or '' when the source's brand field means "no brand"."""
+    brand = clean_text(value)
+    if brand.casefold() in NO_BRAND_MARKERS:
+        return ""
+    return brand
+
+
+def parse_price(value: Any, *, divisor: float = 1.0) -> PriceReading:
+    """Read a price from a number or a rendered string (`฿1,290.00`, `129 - 259` → the low end).
+
+    `divisor` undoes a platform's fixed-point scale (Shopee sends THB × 100000). Zero, negative,
+    non-finite or implausibly high prices are rejected with a reason.
+    """
+    if value is None or value == "":
+        return PriceReading(None, "missing price")
+    if isinstance(value, bool):
+        return PriceReading(None, f"price {value!r} is not a number")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        match = _NUMBER.search(str(value).translate(THAI_DIGITS))
+        if match is None:
+            return PriceReading(None, f"price {str(value)[:40]!r} has no number")
+        number = float(match.group().replace(",", ""))
+    if not math.isfinite(number):
+        return PriceReading(None, f"price {value!r} is not finite")
+    number = number / divisor
+    if number <= 0:
+        return PriceReading(None, f"price {value!r} is not positive")
+    if number > MAX_PLAUSIBLE_PRICE:
+        return PriceReading(None, f"price {number:,.2f} is above {MAX_PLAUSIBLE_PRICE:,.0f}")
+    return PriceReading(round(number, 2))
+
+
+def parse_count(value: Any) -> int | None:
+    """Units sold or review counts: `5`, `"1,234"`, `"1.2K sold"`, `"ขายแล้ว 1.2พัน ชิ้น"`, `"10K+"`."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value) if math.isfinite(value) and value >= 0 else None
+    match = _COUNT.search(str(value).translate(THAI_DIGITS))
+    if match is None:
+        return None
+    number = float(match.group(1).replace(",", ""))
+    unit = (match.group(2) or "").lower()
+    return round(number * _COUNT_MULTIPLIERS.get(unit, 1))
+
+
+def parse_rating(value: Any) -> float | None:
+    """An average rating 0–5, or None when absent or out of range."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        rating = float(str(value).translate(THAI_DIGITS)) if not isinstance(value, int | float) else value
+    except ValueError:
+        return None
+    if not math.isfinite(rating) or not 0 <= rating <= 5:
+        return None
+    return round(float(rating), 2)

@@ -1,0 +1,105 @@
+"""Lazada (lazada.co.th): catalog search JSON, then each listing's product page.
+
+    scrapy crawl lazada -a standards=2432-2555 -a max_pages=2
+    scrapy crawl lazada -a base_url=http://127.0.0.1:8000 -a keywords=ปลั๊กพ่วง -a product_pages=0
+
+The catalog card gives title, price, brand and seller; the product page adds the spec table and the
+description (where sellers write their มอก. licence). When the product page cannot be had (blocked,
+gone, unreadable), the card's listing is still yielded: no good data is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from scrapy.http import Request, Response
+from twisted.python.failure import Failure
+
+from crawler.items import Listing
+from crawler.middlewares import QUERY_META
+from crawler.parsers.lazada import LazadaCatalogPage, LazadaProductPage
+from crawler.parsers.values import PageParseError, utc_now_iso
+from crawler.spiders.base import KeywordSpider
+
+CARD_META = "lazada_card"
+
+
+class LazadaSpider(KeywordSpider):
+    name = "lazada"
+    default_base_url = "https://www.lazada.co.th"
+
+    def __init__(self, *args: Any, product_pages: str | bool | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.product_pages = str(product_pages).strip().lower() not in ("0", "false", "no", "off")
+
+    async def start(self) -> AsyncIterator[Request]:
+        self.open_run(self.plan_by_keyword())
+        for planned in self.plan:
+            yield self.catalog_request(planned.keyword, page=1)
+
+    def catalog_url(self, keyword: str, page: int) -> str:
+        return f"{self.base_url}/catalog/?{urlencode([('q', keyword), ('page', page), ('ajax', 'true')])}"
+
+    def catalog_request(self, keyword: str, page: int) -> Request:
+        return self.page_request(
+            self.catalog_url(keyword, page),
+            keyword,
+            callback=self.parse_catalog,
+            meta={"page": page},
+            headers={"Accept": "application/json, text/plain, */*"},
+        )
+
+    def product_page_url(self, listing_url: str) -> str:
+        """The product page on the crawled host (a recorded mirror or the demo keeps Lazada's paths)."""
+        base = urlsplit(self.base_url)
+        path = urlsplit(listing_url).path
+        return urlunsplit((base.scheme, base.netloc, path, "", ""))
+
+    def parse_catalog(self, response: Response) -> Iterator[Listing | Request]:
+        keyword = response.meta[QUERY_META]
+        page = self.read_page(response, LazadaCatalogPage)
+        if page is None:
+            return
+        for card in page.listings:
+            if not self.claim(card, keyword):
+                continue
+            if not self.product_pages:
+                yield self.emit(card, keyword)
+                continue
+            yield self.page_request(
+                self.product_page_url(card.url),
+                keyword,
+                callback=self.parse_product,
+                errback=self.product_failed,
+                meta={CARD_META: card},
+            )
+        next_page = response.meta["page"] + 1
+        if page.has_more and next_page <= self.max_pages:
+            yield self.catalog_request(keyword, next_page)
+
+    def parse_product(self, response: Response) -> Iterator[Listing]:
+        keyword = response.meta[QUERY_META]
+        card: Listing = response.meta[CARD_META]
+        try:
+            product_page = LazadaProductPage(response.text, response.url, utc_now_iso())
+            details = product_page.details()
+            listing = product_page.enrich(card, details)
+        except PageParseError as error:
+            self.count_parse_error(response, keyword, f"{error}; keeping the catalog card")
+            listing = card
+        except Exception:
+            self.coverage.count("parse_errors", keyword)
+            self.logger.exception("Product page parser failed on %s; keeping the catalog card", response.url)
+            listing = card
+        else:
+            for problem in details.problems:
+                self.logger.info("Data problem on %s: %s", response.url, problem)
+            self.coverage.count("field_problems", keyword, len(details.problems))
+        yield self.emit(listing, keyword)
+
+    def product_failed(self, failure: Failure) -> Iterator[Listing]:
+        self.page_failed(failure)
+        request: Request = failure.request  # type: ignore[attr-defined]
+        yield self.emit(request.meta[CARD_META], request.meta.get(QUERY_META))
