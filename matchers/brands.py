@@ -1,0 +1,291 @@
+"""Brands: comparison keys, the registry's brand names and aliases, and finding a brand in a title.
+
+A listing's brand comes from, in order: the item's brand field (unless it is a placeholder such as
+"No Brand" or "OEM"); a registry brand named in the title — its Latin name, even glued to Thai words
+(`CSCรางปลั๊กไฟ`), or a Thai form (`Toshiba (โตชิบา)` in the registry, or a Thai word of the licensee's
+name that sounds like the brand); a Thai word in the title that sounds like a registry brand
+(`โตชิบา` → `tochiba` ≈ `toshiba`, compared on a rough phonetic skeleton); and last an unknown Latin
+brand-like word (`ZUNO`, `NONAME PRO`) — an unknown brand is still a brand to check, and it is covered
+by no licence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from matchers.normalize import fold_thai, normalize_text
+
+# Brand-field values that mean "no brand".
+PLACEHOLDER_BRANDS = frozenset(
+    {
+        "",
+        "0",
+        "-",
+        "--",
+        "n/a",
+        "na",
+        "none",
+        "null",
+        "nobrand",
+        "no brand",
+        "no-brand",
+        "oem",
+        "odm",
+        "generic",
+        "unbranded",
+        "other",
+        "others",
+        "อื่นๆ",
+        "อื่น ๆ",
+        "ไม่มี",
+        "ไม่มียี่ห้อ",
+        "ไม่มีแบรนด์",
+        "ไม่ระบุ",
+        "ไม่ระบุยี่ห้อ",
+        "ไม่ระบุแบรนด์",
+    }
+)
+
+# Latin words in titles that are not brands: marketing, units, specs, common English product words.
+NOT_BRAND_WORDS = frozenset(
+    """
+    new hot sale sales promo promotion free ship shipping fast charge charging charger quick super ultra
+    mini max plus pro lite smart original genuine official premium best good top quality cheap set kit pack
+    pcs pc piece pieces box size color colour black white red blue green pink gold silver grey gray clear
+    daylight warm cool light cold led usb type c pd qc hepa filter pm lpg rcbo rccb mcb cb tis ce ul iec iso
+    en rohs fcc bpa spf pa cotton oversize xs xl xxl xxxl s m l mdf pu pvc abs pp pe pet silicone steel
+    stainless plastic wood wooden glass ac dc v w kw mah ah a ma hz db rpm inch cm mm m kg g oz ml l lb th
+    thailand thai stock ready ready-to-ship cod sku model version ver gen edition for with and or the of in
+    on to by from x no license licence standard certified cert approve approved warranty year years
+    iphone ipad android samsung-compatible wifi wi-fi bluetooth wireless portable electric electrical
+    digital auto automatic manual stand floor wall table desk ceiling outdoor indoor home office kids kid
+    baby child children adult unisex men women lady boy girl breaker circuit switch socket plug outlet
+    strip cord cable wire extension power bank battery adapter lamp bulb tube lamp fan helmet toy toys doll
+    blocks block building iron steam dry cooker rice oven microwave pot thermo kettle hair dryer
+    straightener curler purifier air cylinder gas lighter crayon crayons wax nipple nipples bottle feeding
+    teat pacifier tyre tire case cover bag sticker
+    """.split()
+)
+
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'+]*(?:[.-][A-Za-z][A-Za-z0-9&'+]*)*")
+_THAI_RUN = re.compile(r"[\u0e01-\u0e4e]+")
+# Licensee words that are company-form noise, not a brand.
+_LICENSEE_NOISE = re.compile(
+    r"บริษัท|จำกัด|มหาชน|ห้างหุ้นส่วน|หจก|ประเทศไทย|อินเตอร์เนชั่นแนล|อินเตอร์|อินดัสทรี|อุตสาหกรรม|"
+    r"เทรดดิ้ง|กรุ๊ป|คอร์ปอเรชั่น|แมนูแฟคเจอริ่ง|เอ็นเตอร์ไพรส์|ซัพพลาย|โฮลดิ้ง|[()]"
+)
+
+
+def is_placeholder_brand(value: object) -> bool:
+    """Whether a brand field says "no brand" ("No Brand", "OEM", "0", "ไม่มียี่ห้อ", …)."""
+    if not isinstance(value, str):
+        return True
+    text = normalize_text(value).lower().strip(" .")
+    return text in PLACEHOLDER_BRANDS or "no brand" in text or "nobrand" in text
+
+
+def brand_key(name: str) -> str:
+    """Comparison key: lower case, no tone marks, no spaces or punctuation (`Master Art` → `masterart`)."""
+    folded = fold_thai(normalize_text(name))
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def split_registry_brand(brand: str) -> list[str]:
+    """Names in a registry brand field: `Toshiba (โตชิบา)` → [`Toshiba`, `โตชิบา`]."""
+    names = [part.strip() for part in re.split(r"[()/,;|]", normalize_text(brand)) if part.strip()]
+    return names or ([brand.strip()] if brand.strip() else [])
+
+
+# --- a rough phonetic skeleton, to compare a Thai transliteration with a Latin brand -------------------
+
+_SKELETON_STEPS = (
+    (re.compile(r"ph|f|v"), "p"),
+    (re.compile(r"th|dh|d"), "t"),
+    (re.compile(r"kh|gh|g|q|ck|c(?=[aou])|x$"), "k"),
+    (re.compile(r"sch|sh|ch|tch|j|c"), "c"),
+    (re.compile(r"x|z"), "s"),
+    (re.compile(r"b"), "p"),
+    (re.compile(r"w"), "u"),
+    (re.compile(r"r(?![aeiouy])|h"), ""),  # silent r before consonants; aspiration
+    (re.compile(r"[aeiouy]+"), "a"),
+    (re.compile(r"(.)\1+"), r"\1"),
+)
+
+
+@lru_cache(maxsize=65536)
+def phonetic_skeleton(latin: str) -> str:
+    """A crude sound key for Latin text (`toshiba`/`tochiba` → `tacapa`); for fuzzy brand comparison."""
+    text = "".join(ch for ch in latin.lower() if ch.isalpha())
+    for pattern, replacement in _SKELETON_STEPS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+@lru_cache(maxsize=65536)
+def romanize_thai(word: str) -> str:
+    """Royal Thai romanisation of a Thai word (pythainlp, offline); '' if it cannot be romanised."""
+    try:
+        from pythainlp.transliterate import romanize
+
+        return romanize(word, engine="royin") or ""
+    except Exception:  # pythainlp raises assorted errors on odd input; a brand guess is optional
+        return ""
+
+
+def sounds_like(thai_word: str, latin_brand: str, threshold: float = 80.0) -> float:
+    """Similarity 0–100 between a Thai word's transliteration and a Latin brand (0 below threshold)."""
+    romanized = romanize_thai(thai_word)
+    if not romanized:
+        return 0.0
+    left, right = phonetic_skeleton(romanized), phonetic_skeleton(latin_brand)
+    if len(left) < 3 or len(right) < 3:
+        return 0.0
+    score = fuzz.ratio(left, right)
+    return score if score >= threshold else 0.0
+
+
+@dataclass(frozen=True)
+class BrandName:
+    """A registry brand: its display name and key."""
+
+    display: str
+    """The Latin (first) name as the registry writes it, e.g. `Toshiba`."""
+    key: str
+
+
+class BrandLexicon:
+    """All registry brands with their aliases, and brand detection in titles."""
+
+    def __init__(self, registry_brands: Iterable[tuple[str, str]]) -> None:
+        """`registry_brands`: (brand field, licensee) pairs from the registry."""
+        self.brands: dict[str, BrandName] = {}
+        self._alias_to_brand: dict[str, str] = {}
+        self._thai_aliases: dict[str, str] = {}
+        licensees_by_brand: dict[str, set[str]] = {}
+        for brand_field, licensee in registry_brands:
+            names = split_registry_brand(brand_field)
+            if not names:
+                continue
+            main_key = brand_key(names[0])
+            if not main_key:
+                continue
+            self.brands.setdefault(main_key, BrandName(display=names[0], key=main_key))
+            for name in names:
+                self._add_alias(name, main_key)
+            if licensee:
+                licensees_by_brand.setdefault(main_key, set()).add(licensee)
+        for main_key, licensees in licensees_by_brand.items():
+            self._learn_licensee_aliases(main_key, licensees)
+        thai = sorted(self._thai_aliases, key=len, reverse=True)
+        self._thai_pattern = re.compile("|".join(re.escape(a) for a in thai)) if thai else None
+
+    def _add_alias(self, name: str, main_key: str) -> None:
+        key = brand_key(name)
+        if not key:
+            return
+        self._alias_to_brand.setdefault(key, main_key)
+        if any("\u0e01" <= ch <= "\u0e4e" for ch in key) and len(key) >= 3:
+            self._thai_aliases.setdefault(key, main_key)
+
+    def _learn_licensee_aliases(self, main_key: str, licensees: set[str]) -> None:
+        """Thai words of the licensee's name that sound like the brand become its Thai aliases."""
+        latin = self.brands[main_key].display
+        if not latin.isascii():
+            return
+        for licensee in list(licensees)[:3]:  # a few names suffice; keeps index building fast
+            cleaned = _LICENSEE_NOISE.sub(" ", normalize_text(licensee))
+            for word in _THAI_RUN.findall(cleaned):
+                if (
+                    len(word) >= 3
+                    and brand_key(word) not in self._alias_to_brand
+                    and sounds_like(word, latin)
+                ):
+                    self._add_alias(word, main_key)
+
+    # -- lookups -------------------------------------------------------------------------------------
+
+    def canonical(self, name: str) -> str:
+        """The registry brand key a name refers to (its own key when unknown)."""
+        key = brand_key(name)
+        return self._alias_to_brand.get(key, key)
+
+    def known(self, name: str) -> bool:
+        return brand_key(name) in self._alias_to_brand
+
+    def display(self, key: str) -> str:
+        brand = self.brands.get(key)
+        return brand.display if brand else key
+
+    def find_in_title(self, title: str) -> str | None:
+        """A registry brand named in a normalised title (Latin word or word pair, or a Thai alias)."""
+        words = _LATIN_WORD.findall(title)
+        lowered = [w.lower() for w in words]
+        # Word pairs first (`Master Art`), then single words.
+        for i in range(len(lowered) - 1):
+            key = brand_key(lowered[i] + lowered[i + 1])
+            if key in self._alias_to_brand and lowered[i] not in NOT_BRAND_WORDS:
+                return self._alias_to_brand[key]
+        for word in lowered:
+            key = brand_key(word)
+            if key in self._alias_to_brand and len(key) >= 2:
+                return self._alias_to_brand[key]
+        if self._thai_pattern is not None:
+            match = self._thai_pattern.search(fold_thai(title))
+            if match:
+                return self._thai_aliases[match.group(0)]
+        return None
+
+    def guess_from_thai(self, thai_words: Iterable[str], candidates: Iterable[str]) -> str | None:
+        """A candidate brand (key) that a Thai word of the title sounds like (`ฮาตาริ` → hatari)."""
+        best, best_score = None, 0.0
+        candidate_list = [c for c in candidates if c in self.brands]
+        if not candidate_list:
+            return None
+        for word in thai_words:
+            if len(word) < 3:
+                continue
+            for candidate in candidate_list:
+                score = sounds_like(word, self.brands[candidate].display)
+                if score > best_score:
+                    best, best_score = candidate, score
+        return best
+
+
+# Words that end a two-word brand (`NONAME PRO`) although they are marketing words on their own.
+_BRAND_SUFFIXES = frozenset({"pro", "plus", "max", "home", "kids"})
+
+
+def unknown_brand_in_title(title: str, skip: Iterable[str] = ()) -> str | None:
+    """A Latin brand-like word (or pair of capitalised words) in a title that no lexicon knows.
+
+    `skip` holds lower-case words to ignore besides NOT_BRAND_WORDS (product terms, model codes).
+    """
+    skip_set = {s.lower() for s in skip}
+    words = _LATIN_WORD.findall(title)
+    for index, word in enumerate(words):
+        lower = word.lower()
+        if lower in NOT_BRAND_WORDS or lower in skip_set or len(lower) < 2:
+            continue
+        if any(ch.isdigit() for ch in word):
+            continue
+        if not (word[0].isupper()):
+            continue
+        brand = word
+        if index + 1 < len(words):
+            following = words[index + 1]
+            if (
+                following.isupper()
+                and following.isalpha()
+                and word.isupper()
+                and following.lower() not in skip_set
+                and (following.lower() not in NOT_BRAND_WORDS or following.lower() in _BRAND_SUFFIXES)
+                and title.find(word + " " + following) >= 0
+            ):
+                brand = f"{word} {following}"
+        return brand
+    return None

@@ -1,0 +1,48 @@
+"""Thai word segmentation for the fuzzy parts (brand guesses), with the product vocabulary kept whole.
+
+pythainlp's `newmm` (bundled dictionary, offline) splits unknown product words and codes; giving it the
+vocabulary as custom words keeps `ปลั๊กพ่วง` or `เครื่องฟอกอากาศ` in one piece, so what is left over
+is more likely a brand or a name. Codes are never extracted from tokens (see `matchers.extract`).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from matchers.vocabulary import load_vocabulary
+
+_THAI_RUN = re.compile(r"[\u0e01-\u0e4e]+")
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():  # type: ignore[no-untyped-def]
+    from pythainlp.corpus.common import thai_words
+    from pythainlp.tokenize import Tokenizer
+
+    return Tokenizer(set(thai_words()) | load_vocabulary().thai_words(), engine="newmm")
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> frozenset[str]:
+    from pythainlp.corpus.common import thai_words
+
+    return frozenset(thai_words()) | frozenset(load_vocabulary().thai_words())
+
+
+def thai_tokens(text: str) -> list[str]:
+    """Thai words of `text` (normalised) that are not dictionary words: brand/name candidates.
+
+    Short runs are returned whole (a run like `โตชิบา` is already a word); longer runs are segmented.
+    """
+    words: list[str] = []
+    dictionary = _dictionary()
+    for run in _THAI_RUN.findall(text):
+        if run in dictionary:
+            continue
+        pieces = [run] if len(run) <= 8 else _tokenizer().word_tokenize(run)
+        for piece in pieces:
+            piece = piece.strip()
+            if len(piece) >= 3 and piece not in dictionary:
+                words.append(piece)
+    return words
