@@ -1,0 +1,141 @@
+"""`tiswatch export`, `tiswatch review import` and `tiswatch runs`: the investigator's side of the history.
+
+    tiswatch export [--run ID ... | --since DATE] --out DIR [--db URL]
+    tiswatch review import FILE.xlsx [--by NAME] [--db URL]
+    tiswatch runs [--db URL]
+
+Exit codes: 0 done, 1 nothing to export / the review file was rejected (every error is printed, nothing
+was recorded), 2 usage errors (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from datetime import UTC, datetime
+
+from crawler.cli import add_db_argument
+
+EXIT_OK = 0
+EXIT_REJECTED = 1
+
+
+def _since(text: str) -> datetime:
+    """`2026-01-31` or `2026-01-31T08:00[:00][Z|+07:00]`; a time without zone is UTC."""
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a date: {text!r} (use YYYY-MM-DD or an ISO 8601 time)"
+        ) from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def default_reviewer() -> str:
+    """Who a review is recorded as when `--by` is not given: $TISWATCH_USER, else the login name."""
+    try:
+        return os.environ.get("TISWATCH_USER") or getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers)
+        return "unknown"
+
+
+def export_command(args: argparse.Namespace) -> int:
+    from pipelines.exports import write_exports
+    from pipelines.store import HistoryStore
+
+    store = HistoryStore.from_url(args.db)
+    try:
+        result = write_exports(store, args.out, run_ids=args.run, since=args.since)
+    except KeyError as error:
+        print(f"tiswatch export: {error.args[0]}", file=sys.stderr)
+        return EXIT_REJECTED
+    if not result.report.runs:
+        scope = f" since {args.since:%Y-%m-%d %H:%M} UTC" if args.since else ""
+        print(f"tiswatch export: no finished run{scope} in {args.db}", file=sys.stderr)
+        return EXIT_REJECTED
+    for run in result.report.runs:
+        s = run.summary
+        baseline = f"vs run {s['baseline_run_id']}" if s["baseline_run_id"] else "first complete run"
+        print(
+            f"run {s['run_id']} {s['spider']} ({s['status']}, {baseline}): {s['listings']} listings, "
+            f"{s['flagged']} flagged ({s['new']} new, {s['still_flagged']} still flagged, "
+            f"{s['relisted']} re-listed), {s['gone']} gone, {s['dismissed_unchanged']} dismissed"
+        )
+    print(f"{len(result.report.flagged_rows)} flagged listings, {result.evidence_files} evidence files")
+    for path in result.paths:
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def review_import_command(args: argparse.Namespace) -> int:
+    from pipelines.review import ReviewImportError, import_review
+    from pipelines.store import HistoryStore
+
+    store = HistoryStore.from_url(args.db)
+    try:
+        result = import_review(store, args.file, reviewer=args.by or default_reviewer())
+    except ReviewImportError as error:
+        for problem in error.errors:
+            print(problem, file=sys.stderr)
+        print(f"rejected {args.file}: {len(error.errors)} error(s); nothing was recorded", file=sys.stderr)
+        return EXIT_REJECTED
+    counts = ", ".join(f"{n} {decision}" for decision, n in sorted(result.by_decision.items())) or "none"
+    print(
+        f"recorded {result.recorded} decision(s) ({counts}); {result.unchanged} unchanged, "
+        f"{result.blank} row(s) without a decision"
+    )
+    return EXIT_OK
+
+
+def runs_command(args: argparse.Namespace) -> int:
+    from pipelines.store import HistoryStore
+
+    store = HistoryStore.from_url(args.db)
+    for run in store.runs():
+        s = run.summary or {}
+        finished = f"{run.finished_at:%Y-%m-%d %H:%M}" if run.finished_at else "-"
+        print(
+            f"{run.id:>5}  {run.spider:<12} {run.status:<10} {run.started_at:%Y-%m-%d %H:%M} -> {finished}  "
+            f"listings {s.get('listings', '-')}, flagged {s.get('flagged', '-')} "
+            f"(new {s.get('new', '-')}, gone {s.get('gone', '-')})  registry {run.registry_source}"
+        )
+    return EXIT_OK
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = subparsers.add_parser(
+        "export",
+        help="write flagged.xlsx, flagged.csv, listings.jsonl and evidence/manifest.csv from the history",
+        description="Write the investigator's export for some runs, each marked against the run before it "
+        "(default: the latest finished run of every spider).",
+    )
+    scope = export.add_mutually_exclusive_group()
+    scope.add_argument("--run", type=int, action="append", metavar="ID", help="run id (repeatable)")
+    scope.add_argument(
+        "--since",
+        type=_since,
+        metavar="DATE",
+        help="latest run of each spider since DATE, marked against the state before DATE",
+    )
+    export.add_argument("--out", required=True, metavar="DIR", help="folder to write the export to")
+    add_db_argument(export)
+    export.set_defaults(handler=export_command)
+
+    review = subparsers.add_parser("review", help="record investigators' decisions on flagged listings")
+    review_commands = review.add_subparsers(dest="review_command", required=True, metavar="COMMAND")
+    review_import = review_commands.add_parser(
+        "import",
+        help="import the decision/note columns of a filled-in flagged.xlsx",
+        description="Validate every row, then record all decisions (confirmed, dismissed, needs-info) "
+        "with who and when; any error rejects the whole file.",
+    )
+    review_import.add_argument("file", metavar="FILE.xlsx")
+    review_import.add_argument("--by", metavar="NAME", help="reviewer (default: $TISWATCH_USER or login)")
+    add_db_argument(review_import)
+    review_import.set_defaults(handler=review_import_command)
+
+    runs = subparsers.add_parser("runs", help="list the crawl runs in the history")
+    add_db_argument(runs)
+    runs.set_defaults(handler=runs_command)

@@ -1,0 +1,227 @@
+"""flagged.xlsx: the investigator's workbook.
+
+Sheets: `flagged` (one row per flagged listing, highest priority first, then the gone ones; clickable
+URLs; `decision` and `note` to fill in and import back), `run summary`, `per seller`, `confirmed`.
+Every sheet has a frozen, bold header row, filters and set column widths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pipelines.exports.atomic import atomic_path
+from pipelines.exports.columns import FLAGGED_COLUMNS, VERDICT_WORDS
+from pipelines.store.models import DECISIONS
+from pipelines.store.report import GONE, ConfirmedRow, Report, RunReport, SellerRow
+
+SHEET_FLAGGED = "flagged"
+SHEET_SUMMARY = "run summary"
+SHEET_SELLERS = "per seller"
+SHEET_CONFIRMED = "confirmed"
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="305496")
+GONE_FONT = Font(color="808080")
+LINK_FONT = Font(color="0563C1", underline="single")
+NUMBER_FORMATS = {"money": "#,##0.00", "int": "#,##0", "number": "0.0", "datetime": "yyyy-mm-dd hh:mm"}
+
+
+def _excel_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        # Excel has no time zones: write UTC wall time (headers and the summary say UTC).
+        return value.replace(tzinfo=None)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def _put(sheet: Worksheet, row: int, column: int, value: Any, kind: str = "text") -> Cell:
+    cell = sheet.cell(row=row, column=column, value=_excel_value(value))
+    if isinstance(cell.value, str) and cell.value.startswith("="):
+        cell.data_type = "s"  # seller text is never a formula
+    if kind == "url" and cell.value:
+        cell.hyperlink = str(cell.value)
+        cell.font = LINK_FONT
+    elif kind in NUMBER_FORMATS and cell.value is not None:
+        cell.number_format = NUMBER_FORMATS[kind]
+    return cell
+
+
+def _header(sheet: Worksheet, headers: Sequence[str], widths: Sequence[float]) -> None:
+    for index, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        cell = sheet.cell(row=1, column=index, value=header)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(vertical="center")
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+
+
+def _finish_table(sheet: Worksheet, columns: int, rows: int) -> None:
+    sheet.auto_filter.ref = f"A1:{get_column_letter(columns)}{max(rows + 1, 2)}"
+
+
+def _flagged_sheet(sheet: Worksheet, report: Report) -> None:
+    _header(sheet, [c.header for c in FLAGGED_COLUMNS], [c.width for c in FLAGGED_COLUMNS])
+    for rank, row in enumerate(report.rows, start=1):
+        for index, column in enumerate(FLAGGED_COLUMNS, start=1):
+            cell = _put(sheet, rank + 1, index, column.value(row, rank), column.kind)
+            if row.mark == GONE and column.kind != "url":
+                cell.font = GONE_FONT
+    _finish_table(sheet, len(FLAGGED_COLUMNS), len(report.rows))
+    decision_column = get_column_letter([c.header for c in FLAGGED_COLUMNS].index("decision") + 1)
+    # A drop-down in Excel/LibreOffice; the importer still validates whatever comes back.
+    validation = DataValidation(type="list", formula1='"' + ",".join(DECISIONS) + '"', allow_blank=True)
+    validation.error = "decision must be one of: " + ", ".join(DECISIONS)
+    validation.showErrorMessage = True
+    sheet.add_data_validation(validation)
+    validation.add(f"{decision_column}2:{decision_column}{max(len(report.rows) + 1, 2)}")
+
+
+SUMMARY_LINES: tuple[tuple[str, str], ...] = (
+    ("run", "run_id"),
+    ("spider", "spider"),
+    ("arguments", "arguments"),
+    ("status", "status"),
+    ("started (UTC)", "started_at"),
+    ("finished (UTC)", "finished_at"),
+    ("duration (s)", "duration_s"),
+    ("registry", "registry"),
+    ("compared with run", "baseline_run_id"),
+    ("pages fetched", "pages_fetched"),
+    ("pages blocked", "pages_blocked"),
+    ("pages failed", "pages_failed"),
+    ("pages unreadable (parse errors)", "parse_errors"),
+    ("items dropped (invalid)", "items_dropped"),
+    ("listings seen", "listings"),
+    ("listings seen for the first time", "new_listings"),
+    ("listings not judged (matcher error)", "unjudged"),
+    ("flagged", "flagged"),
+    ("  new", "new"),
+    ("  still flagged", "still_flagged"),
+    ("  re-listings", "relisted"),
+    ("gone (flagged last run, not seen now)", "gone"),
+    ("cleared (flagged last run, not flagged now)", "cleared"),
+    ("dismissed, unchanged (not flagged again)", "dismissed_unchanged"),
+    ("exposure of flagged (THB, price × sold)", "exposure"),
+)
+
+
+def _summary_value(summary: dict[str, Any], key: str) -> Any:
+    value = summary.get(key)
+    if key == "arguments":
+        return ", ".join(f"{k}={v}" for k, v in (value or {}).items())
+    if key in ("started_at", "finished_at") and value:
+        return str(value).replace("+00:00", "")[:19].replace("T", " ")
+    if key == "baseline_run_id" and value is None:
+        return "none (first complete run)"
+    return value
+
+
+def _summary_sheet(sheet: Worksheet, runs: Sequence[RunReport]) -> None:
+    headers = ["", *[f"run {run.run_id}" for run in runs]]
+    _header(sheet, headers, [44, *[28] * len(runs)])
+    lines: list[tuple[str, str]] = list(SUMMARY_LINES)
+    verdicts = sorted({v for run in runs for v in run.summary.get("verdicts", {})})
+    lines += [(f"verdict: {VERDICT_WORDS.get(v, v)}", f"verdicts.{v}") for v in verdicts]
+    for row_index, (label, key) in enumerate(lines, start=2):
+        sheet.cell(row=row_index, column=1, value=label).font = Font(bold=True)
+        for column_index, run in enumerate(runs, start=2):
+            if key.startswith("verdicts."):
+                value = run.summary.get("verdicts", {}).get(key.split(".", 1)[1], 0)
+            else:
+                value = _summary_value(run.summary, key)
+            kind = "money" if key == "exposure" else "text"
+            _put(sheet, row_index, column_index, value, kind)
+    _finish_table(sheet, len(headers), len(lines))
+
+
+SELLER_HEADERS = (
+    ("platform", 10),
+    ("seller_id", 14),
+    ("seller_name", 28),
+    ("flagged", 9),
+    ("new", 7),
+    ("invalid_licence", 14),
+    ("uncertified", 12),
+    ("unverifiable", 12),
+    ("exposure", 14),
+    ("listings_seen", 13),
+)
+
+
+def _sellers_sheet(sheet: Worksheet, sellers: Sequence[SellerRow]) -> None:
+    _header(sheet, [h for h, _ in SELLER_HEADERS], [w for _, w in SELLER_HEADERS])
+    for row_index, seller in enumerate(sellers, start=2):
+        values = (
+            (seller.platform, "text"),
+            (seller.seller_id, "text"),
+            (seller.seller_name, "text"),
+            (seller.flagged, "int"),
+            (seller.new, "int"),
+            (seller.by_verdict.get("invalid_licence", 0), "int"),
+            (seller.by_verdict.get("uncertified", 0), "int"),
+            (seller.by_verdict.get("unverifiable", 0), "int"),
+            (seller.exposure, "money"),
+            (seller.listings_seen, "int"),
+        )
+        for column_index, (value, kind) in enumerate(values, start=1):
+            _put(sheet, row_index, column_index, value, kind)
+    _finish_table(sheet, len(SELLER_HEADERS), len(sellers))
+
+
+CONFIRMED_HEADERS = (
+    ("platform", 10, "text"),
+    ("listing_id", 18, "text"),
+    ("title", 50, "text"),
+    ("url", 36, "url"),
+    ("seller_name", 24, "text"),
+    ("seller_id", 14, "text"),
+    ("still_online", 12, "text"),
+    ("verdict", 15, "text"),
+    ("first_price", 11, "money"),
+    ("last_price", 11, "money"),
+    ("last_sold", 10, "int"),
+    ("runs_seen", 10, "int"),
+    ("first_seen", 18, "datetime"),
+    ("last_seen", 18, "datetime"),
+    ("decided_by", 16, "text"),
+    ("decided_at", 18, "datetime"),
+    ("note", 30, "text"),
+    ("evidence_sha256", 20, "text"),
+)
+
+
+def _confirmed_sheet(sheet: Worksheet, confirmed: Sequence[ConfirmedRow]) -> None:
+    _header(sheet, [h for h, _, _ in CONFIRMED_HEADERS], [w for _, w, _ in CONFIRMED_HEADERS])
+    for row_index, row in enumerate(confirmed, start=2):
+        for column_index, (name, _, kind) in enumerate(CONFIRMED_HEADERS, start=1):
+            value = getattr(row, name)
+            if name == "verdict":
+                value = VERDICT_WORDS.get(value, value)
+            _put(sheet, row_index, column_index, value, kind)
+    _finish_table(sheet, len(CONFIRMED_HEADERS), len(confirmed))
+
+
+def write_flagged_xlsx(report: Report, path: Path) -> Path:
+    workbook = Workbook()
+    flagged = workbook.active
+    assert flagged is not None
+    flagged.title = SHEET_FLAGGED
+    _flagged_sheet(flagged, report)
+    _summary_sheet(workbook.create_sheet(SHEET_SUMMARY), report.runs)
+    _sellers_sheet(workbook.create_sheet(SHEET_SELLERS), report.sellers)
+    _confirmed_sheet(workbook.create_sheet(SHEET_CONFIRMED), report.confirmed)
+    with atomic_path(path) as temporary:
+        workbook.save(temporary)
+    return path

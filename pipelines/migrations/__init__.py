@@ -1,0 +1,1 @@
+"""Alembic migrations of the tiswatch database (history and registry tables)."""

@@ -1,0 +1,174 @@
+"""History tables: runs, listings, observations, verdicts, review decisions, evidence.
+
+Natural keys carry unique constraints so a rerun (or a retried write after a crash) updates rows
+instead of duplicating them:
+
+- `listings`: `(platform, listing_id)`, the identity of a listing across runs (DESIGN.md).
+- `observations`: `(run_id, listing_key)`, what one run saw of one listing.
+- `verdicts`: `(listing_key, content_hash, registry_ref)`, one judgement per content per registry version.
+- `evidence`: `(url, sha256, fetched_at)`, one row per fetch of a response body.
+
+`review_decisions` is append-only: the latest decision of a listing is its current one, the rest is
+its history.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pipelines.store.types import UTCDateTime
+from standards_data.database import Base
+
+# Review decisions an investigator may record (issue 6).
+CONFIRMED = "confirmed"
+DISMISSED = "dismissed"
+NEEDS_INFO = "needs-info"
+DECISIONS = (CONFIRMED, DISMISSED, NEEDS_INFO)
+
+# Run statuses; other values are Scrapy close reasons (`shutdown`, `closespider_timeout`, ...).
+RUNNING = "running"
+FINISHED = "finished"
+
+
+class Run(Base):
+    """One crawl of one spider: when, with what arguments, against which registry, and what it found."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    spider: Mapped[str] = mapped_column(String(100), index=True)
+    arguments: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    job_dir: Mapped[str | None] = mapped_column(Text, default=None)
+    """Scrapy JOBDIR of a resumable crawl: a resumed crawl continues the same run."""
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    status: Mapped[str] = mapped_column(String(64), default=RUNNING)
+    """`running` until the crawl closes, then `finished` or Scrapy's close reason."""
+    registry_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    """Imported registry version matched against (None when the registry came from a CSV file)."""
+    registry_ref: Mapped[str] = mapped_column(String(100), default="")
+    """Identity of the registry used: `db-v<N>` or `csv-<sha256 prefix>`; verdicts are keyed by it."""
+    registry_source: Mapped[str] = mapped_column(Text, default="")
+    """Human description of the registry (database version or CSV path)."""
+    stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """Scrapy's crawl stats at close (pages fetched, blocked, failed, dropped, ...)."""
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """Counts computed at close: listings, verdicts, new / still flagged / gone, ..."""
+
+
+class ListingRecord(Base):
+    """A listing across runs, identified by `(platform, listing_id)`; the latest values seen."""
+
+    __tablename__ = "listings"
+    __table_args__ = (
+        UniqueConstraint("platform", "listing_id", name="uq_listings_platform_listing_id"),
+        Index("ix_listings_platform_seller", "platform", "seller_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(100))
+    listing_id: Mapped[str] = mapped_column(String(255))
+    url: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    seller_id: Mapped[str] = mapped_column(String(255), default="")
+    seller_name: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    """Content hash of the latest observation."""
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    first_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    last_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+
+
+class Evidence(Base):
+    """A response body as fetched: gzip file named by its SHA-256, written once, never rewritten."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        UniqueConstraint("url", "sha256", "fetched_at", name="uq_evidence_url_sha256_fetched_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    path: Mapped[str] = mapped_column(Text)
+    """Where the gzip file was written (absolute path)."""
+
+
+class Verdict(Base):
+    """The matcher's verdict on one content of a listing against one registry version."""
+
+    __tablename__ = "verdicts"
+    __table_args__ = (
+        UniqueConstraint(
+            "listing_key", "content_hash", "registry_ref", name="uq_verdicts_listing_content_registry"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    listing_key: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    registry_ref: Mapped[str] = mapped_column(String(100))
+    registry_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    verdict: Mapped[str] = mapped_column(String(32))
+    flagged: Mapped[bool] = mapped_column(Boolean)
+    tis_number: Mapped[str | None] = mapped_column(String(100), default=None)
+    licence_no: Mapped[str | None] = mapped_column(String(100), default=None)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    judged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Observation(Base):
+    """What one run saw of one listing: price, title, sold, content hash, the full record."""
+
+    __tablename__ = "observations"
+    __table_args__ = (UniqueConstraint("run_id", "listing_key", name="uq_observations_run_listing"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), index=True)
+    listing_key: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
+    observed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    title: Mapped[str] = mapped_column(Text, default="")
+    price: Mapped[float | None] = mapped_column(Float, default=None)
+    currency: Mapped[str] = mapped_column(String(8), default="THB")
+    sold: Mapped[int | None] = mapped_column(Integer, default=None)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """The listing as crawled (Listing contract), so exports and re-matches need no re-crawl."""
+    verdict_id: Mapped[int | None] = mapped_column(ForeignKey("verdicts.id"), default=None)
+    """The verdict this run gave (None when matching failed for this listing)."""
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"), default=None)
+
+
+class ReviewDecision(Base):
+    """An investigator's decision on a listing; append-only, the latest one counts."""
+
+    __tablename__ = "review_decisions"
+    __table_args__ = (Index("ix_review_decisions_listing_time", "listing_key", "decided_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    listing_key: Mapped[int] = mapped_column(ForeignKey("listings.id"))
+    decision: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text, default="")
+    reviewer: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    """The content the decision was made on: a dismissal holds only while the content is unchanged."""
+    source: Mapped[str] = mapped_column(Text, default="")
+    """Where the decision came from (`flagged.xlsx row 7`)."""
