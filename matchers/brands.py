@@ -16,9 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from matchers.normalize import fold_thai, normalize_text
+from matchers.trie import no_guard, trie_pattern
 
 # Brand-field values that mean "no brand".
 PLACEHOLDER_BRANDS = frozenset(
@@ -92,7 +93,8 @@ def is_placeholder_brand(value: object) -> bool:
 def brand_key(name: str) -> str:
     """Comparison key: lower case, no tone marks, no spaces or punctuation (`Master Art` → `masterart`)."""
     folded = fold_thai(normalize_text(name))
-    return "".join(ch for ch in folded if ch.isalnum())
+    # Thai vowels are combining marks (not isalnum) but part of the word: keep every Thai character.
+    return "".join(ch for ch in folded if ch.isalnum() or "\u0e01" <= ch <= "\u0e4e")
 
 
 def split_registry_brand(brand: str) -> list[str]:
@@ -106,8 +108,8 @@ def split_registry_brand(brand: str) -> list[str]:
 _SKELETON_STEPS = (
     (re.compile(r"ph|f|v"), "p"),
     (re.compile(r"th|dh|d"), "t"),
-    (re.compile(r"kh|gh|g|q|ck|c(?=[aou])|x$"), "k"),
-    (re.compile(r"sch|sh|ch|tch|j|c"), "c"),
+    # c, ch, sh, j, k, g all become k: Thai renders them as ค/ช/ก and royin back as k/ch.
+    (re.compile(r"sch|tch|sh|ch|kh|gh|ck|g|q|j|c|x$"), "k"),
     (re.compile(r"x|z"), "s"),
     (re.compile(r"b"), "p"),
     (re.compile(r"w"), "u"),
@@ -137,15 +139,20 @@ def romanize_thai(word: str) -> str:
         return ""
 
 
-def sounds_like(thai_word: str, latin_brand: str, threshold: float = 80.0) -> float:
-    """Similarity 0–100 between a Thai word's transliteration and a Latin brand (0 below threshold)."""
+def sounds_like(thai_word: str, latin_brand: str) -> float:
+    """Similarity 0–100 between a Thai word's transliteration and a Latin brand (0 below threshold).
+
+    Thresholds: 85 for short skeletons, 80 from 8 characters (royin turns a final ร into n:
+    อีเลคโทรลักซ์ → ilekthonlak).
+    """
     romanized = romanize_thai(thai_word)
     if not romanized:
         return 0.0
     left, right = phonetic_skeleton(romanized), phonetic_skeleton(latin_brand)
-    if len(left) < 3 or len(right) < 3:
+    if len(left) < 4 or len(right) < 4:
         return 0.0
     score = fuzz.ratio(left, right)
+    threshold = 80.0 if min(len(left), len(right)) >= 8 else 85.0
     return score if score >= threshold else 0.0
 
 
@@ -181,8 +188,10 @@ class BrandLexicon:
                 licensees_by_brand.setdefault(main_key, set()).add(licensee)
         for main_key, licensees in licensees_by_brand.items():
             self._learn_licensee_aliases(main_key, licensees)
-        thai = sorted(self._thai_aliases, key=len, reverse=True)
-        self._thai_pattern = re.compile("|".join(re.escape(a) for a in thai)) if thai else None
+        self._thai_pattern = (
+            re.compile(trie_pattern(self._thai_aliases, no_guard)) if self._thai_aliases else None
+        )
+        self._skeletons: dict[str, str] = {}
 
     def _add_alias(self, name: str, main_key: str) -> None:
         key = brand_key(name)
@@ -241,18 +250,38 @@ class BrandLexicon:
         return None
 
     def guess_from_thai(self, thai_words: Iterable[str], candidates: Iterable[str]) -> str | None:
-        """A candidate brand (key) that a Thai word of the title sounds like (`ฮาตาริ` → hatari)."""
-        best, best_score = None, 0.0
-        candidate_list = [c for c in candidates if c in self.brands]
-        if not candidate_list:
+        """A candidate brand (key) that a Thai word of the title sounds like (`ฮาตาริ` → hatari).
+
+        `candidates` are the brands holding licences for the listing's standard, so the comparison is
+        against a few names, not the whole registry.
+        """
+        choices: dict[str, str] = {}
+        for candidate in candidates:
+            brand = self.brands.get(candidate)
+            if brand is None or not brand.display.isascii():
+                continue
+            skeleton = self._skeletons.get(candidate)
+            if skeleton is None:
+                skeleton = self._skeletons[candidate] = phonetic_skeleton(brand.display)
+            if len(skeleton) >= 4:
+                choices[candidate] = skeleton
+        if not choices:
             return None
+        best, best_score = None, 0.0
         for word in thai_words:
             if len(word) < 3:
                 continue
-            for candidate in candidate_list:
-                score = sounds_like(word, self.brands[candidate].display)
-                if score > best_score:
-                    best, best_score = candidate, score
+            romanized = romanize_thai(word)
+            left = phonetic_skeleton(romanized) if romanized else ""
+            if len(left) < 4:
+                continue
+            found = process.extractOne(left, choices, scorer=fuzz.ratio, score_cutoff=80.0)
+            if found is None:
+                continue
+            _, score, candidate = found
+            threshold = 80.0 if min(len(left), len(choices[candidate])) >= 8 else 85.0
+            if score >= threshold and score > best_score:
+                best, best_score = candidate, score
         return best
 
 
@@ -260,17 +289,19 @@ class BrandLexicon:
 _BRAND_SUFFIXES = frozenset({"pro", "plus", "max", "home", "kids"})
 
 
-def unknown_brand_in_title(title: str, skip: Iterable[str] = ()) -> str | None:
+def unknown_brand_in_title(title: str, skip: frozenset[str] = frozenset()) -> str | None:
     """A Latin brand-like word (or pair of capitalised words) in a title that no lexicon knows.
 
-    `skip` holds lower-case words to ignore besides NOT_BRAND_WORDS (product terms, model codes).
+    `skip` holds lower-case words to ignore besides NOT_BRAND_WORDS (e.g. English product terms).
     """
-    skip_set = {s.lower() for s in skip}
+    skip_set = skip
     words = _LATIN_WORD.findall(title)
     for index, word in enumerate(words):
         lower = word.lower()
         if lower in NOT_BRAND_WORDS or lower in skip_set or len(lower) < 2:
             continue
+        if any(part in NOT_BRAND_WORDS for part in re.split(r"[.-]", lower)):
+            continue  # `USB-C`, `Type-C`
         if any(ch.isdigit() for ch in word):
             continue
         if not (word[0].isupper()):

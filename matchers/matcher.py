@@ -25,6 +25,7 @@ from rapidfuzz import fuzz, process
 from matchers.brands import is_placeholder_brand, unknown_brand_in_title
 from matchers.classify import Classification, classify_listing
 from matchers.explain import Reasons
+from matchers.extract import strip_codes
 from matchers.facts import ListingFacts, extract_facts
 from matchers.registry_index import IndexedLicence, RegistryIndex, standard_key
 from matchers.standards import StandardResolver, claim_matches_standard
@@ -70,7 +71,9 @@ class Matcher:
             [*self.mandatory, *self.index.tis_numbers, *self.vocabulary.standards()]
         )
         # English product words are not brands (`wax crayons 24 สี` names no brand).
-        self._product_words = {word for t in self.vocabulary.terms if t.is_latin for word in t.key.split()}
+        self._product_words = frozenset(
+            word for t in self.vocabulary.terms if t.is_latin for word in t.key.split()
+        )
 
     # -- public --------------------------------------------------------------------------------------
 
@@ -311,8 +314,10 @@ class Matcher:
         guessed = self.lexicon.guess_from_thai(_thai_words(facts.title), candidates)
         if guessed:
             return _Brand(guessed, self.lexicon.display(guessed), "title_thai", True)
-        skip = set(self._product_words) | {m.raw.lower() for m in facts.models}
-        unknown = unknown_brand_in_title(facts.title, skip)
+        title = facts.title
+        for code in facts.models:  # `EL-6342` must not leave `EL` behind as a brand
+            title = title.replace(code.raw, " ")
+        unknown = unknown_brand_in_title(strip_codes(title), self._product_words)
         if unknown:
             key = self.lexicon.canonical(unknown)
             return _Brand(key, unknown, "title_unknown", self.lexicon.known(unknown))

@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from matchers.normalize import fold_thai, is_latin_or_digit, is_thai_char, normalize_text
+from matchers.trie import trie_pattern
 from standards_data import DATA_DIR
 
 VOCABULARY_FILE = DATA_DIR / "vocabulary.csv"
@@ -67,45 +68,6 @@ class TermHit:
     end: int
 
 
-def _end_guard(key: str) -> str:
-    """What must follow a term: word boundaries at a Latin end (with an optional plural)."""
-    if key[-1].isascii() and key[-1].isalpha():
-        return r"(?:e?s)?(?![a-z0-9])"
-    if key[-1].isdigit():
-        return r"(?![0-9])"
-    return ""
-
-
-def _trie_pattern(keys: Iterable[str]) -> str:
-    """One regex for many literal keys, factored as a trie so a scan costs one pass, not one per key.
-
-    At every node longer continuations are tried before ending there, so the longest key wins at a
-    position. A space inside a key matches an optional space.
-    """
-    trie: dict[str, dict] = {}
-    for key in keys:
-        node = trie
-        for char in key:
-            node = node.setdefault(char, {})
-        node[""] = {"guard": _end_guard(key)}  # type: ignore[dict-item]
-
-    def build(node: dict) -> str:
-        branches = [
-            (r"\s?" if char == " " else re.escape(char)) + build(child)
-            for char, child in sorted(node.items())
-            if char != ""
-        ]
-        end = node.get("")
-        if not branches:
-            return end["guard"] if end else ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if end is not None:
-            return f"(?:{body}|{end['guard']})"
-        return body
-
-    return build(trie)
-
-
 class Vocabulary:
     """Product words → mandatory standard, with the near-miss words that say "not this product"."""
 
@@ -128,9 +90,9 @@ class Vocabulary:
         thai = [t.key for t in matchable if not is_latin_or_digit(t.key[0])]
         parts = []
         if latin:
-            parts.append(r"(?<![a-z0-9])" + _trie_pattern(latin))
+            parts.append(r"(?<![a-z0-9])" + trie_pattern(latin))
         if thai:
-            parts.append(_trie_pattern(thai))
+            parts.append(trie_pattern(thai))
         self._pattern = re.compile("|".join(parts)) if parts else None
 
     # -- queries -------------------------------------------------------------------------------------
