@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 BE_OFFSET = 543
@@ -62,7 +63,9 @@ class FieldError(ValueError):
 
 def clean_text(value: str) -> str:
     """NFC, Thai digits kept (they are text here), runs of whitespace collapsed, ends stripped."""
-    return " ".join(unicodedata.normalize("NFC", value).split())
+    if not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)
+    return " ".join(value.split())
 
 
 def normalise_licence_no(value: str) -> str:
@@ -99,6 +102,8 @@ class TisNumber:
         return f"{text}-{self.year}"
 
 
+# Registries repeat a few hundred standards and a few thousand dates over 500,000 rows: parse each once.
+@lru_cache(maxsize=8192)
 def parse_tis_number(value: str) -> TisNumber:
     """Parse a TIS standard number written any of the ways registries and sellers write it."""
     text = clean_text(value).translate(THAI_DIGITS)
@@ -133,6 +138,7 @@ def _checked_date(year: int, month: int, day: int, original: str) -> str:
         raise FieldError(f"{original!r} is not a date ({error})") from None
 
 
+@lru_cache(maxsize=65536)
 def normalise_iso_date(value: str) -> str:
     """Canonical `issued`: ISO `YYYY-MM-DD`, AD. Empty stays empty (TISI leaves some dates blank)."""
     text = clean_text(value).translate(THAI_DIGITS)
@@ -147,6 +153,7 @@ def normalise_iso_date(value: str) -> str:
     return _checked_date(year, int(match.group("m")), int(match.group("d")), value)
 
 
+@lru_cache(maxsize=65536)
 def normalise_be_date(value: str) -> str:
     """TISI's `dd-mm-BE` (also `/` or `.`) to ISO AD. An ISO date is accepted as it is."""
     text = clean_text(value).translate(THAI_DIGITS)

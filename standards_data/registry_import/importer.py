@@ -45,6 +45,7 @@ class ImportOutcome:
 
     validated: ValidatedFile
     mode: str
+    imported_by: str
     version_id: int | None = None
     added: int = 0
     changed: int = 0
@@ -122,16 +123,25 @@ def import_registry(
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     validated = validated or validate_registry_file(path)
-    outcome = ImportOutcome(validated=validated, mode=mode)
+    outcome = ImportOutcome(validated=validated, mode=mode, imported_by=imported_by)
     if not validated.ok:
         return outcome
+    try:
+        _write_version(engine, validated, outcome)
+    finally:
+        validated.close()
+    return outcome
+
+
+def _write_version(engine: Engine, validated: ValidatedFile, outcome: ImportOutcome) -> None:
+    mode = outcome.mode
     ensure_schema(engine)
     with engine.begin() as connection:
         _lock_registry(connection)
         version_id = connection.execute(
             insert(VERSIONS).values(
                 imported_at=utc_now_iso(),
-                imported_by=imported_by,
+                imported_by=outcome.imported_by,
                 source_file=str(validated.path.resolve()),
                 source_sha256=validated.sha256,
                 source_format=validated.source_format,
@@ -177,4 +187,3 @@ def import_registry(
             )
         )
     outcome.version_id = version_id
-    return outcome

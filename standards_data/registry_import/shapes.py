@@ -126,10 +126,9 @@ class RowConverter:
         }
 
     def _cell(self, cells: list[str], role: str) -> str:
+        """The role's cell; `convert` pads short rows, so only an absent optional column is missing."""
         position = self.shape.index.get(role)
-        if position is None or position >= len(cells):
-            return ""
-        return cells[position]
+        return "" if position is None else cells[position]
 
     def _field(self, row: int, role: str, normalise: Callable[[str], str], cells: list[str]) -> str | None:
         try:
@@ -152,12 +151,13 @@ class RowConverter:
             self.error(row, self.shape.header[role], str(problem))
             return None
         if number not in self.mandatory:
-            stem = number.rsplit("-", 1)[0]
-            edition = self.mandatory_by_stem.get(stem)
-            detail = f"the mandatory edition is {edition}" if edition else "the matcher regulates only those"
-            message = f"standard {number} is not a mandatory standard ({detail})"
-            self.warning(row, self.shape.header[role], message)
+            self.warning(row, self.shape.header[role], self._not_mandatory(number))
         return number
+
+    def _not_mandatory(self, number: str) -> str:
+        edition = self.mandatory_by_stem.get(number.rsplit("-", 1)[0])
+        detail = f"the mandatory edition is {edition}" if edition else "the matcher regulates only those"
+        return f"standard {number} is not a mandatory standard ({detail})"
 
     def convert(self, row: int, cells: list[str]) -> Record | None:
         """The canonical record of a row, or None when the row has an error (already reported)."""
@@ -169,6 +169,8 @@ class RowConverter:
                 "(an unquoted comma?); the row's columns cannot be trusted",
             )
             return None
+        if len(cells) < self.shape.width:
+            cells = cells + [""] * (self.shape.width - len(cells))
         convert = self._canonical if self.shape.name == CANONICAL else self._tisi
         values = convert(row, cells)
         if values is None or any(value is None for value in values):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from standards_data.registry_import.encoding import EncodingProblem
 from standards_data.registry_import.problems import Problems
@@ -19,10 +22,6 @@ def file_sha256(path: Path) -> str:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _ignore(_row: int, _column: str, _message: str) -> None:
-    """Problem sink for the writing pass: the validation pass already reported everything."""
 
 
 @dataclass
@@ -48,16 +47,25 @@ class ValidatedFile:
             return "unknown"
         return f"{self.shape.name}+{self.table.encoding}"
 
+    spool: IO[str] | None = None
+    """The canonical records as validated, in a temporary file (deleted when closed)."""
+
     def records(self) -> Iterator[tuple[int, Record]]:
-        """(row number, canonical record) of every row; only for a file without errors."""
-        if not self.ok or self.table is None or self.shape is None:
+        """(row number, canonical record) of every row, exactly as validated; only without errors.
+
+        Read back from the spool written during validation, so the import writes what was checked
+        even if the source file changes meanwhile, and rows are not held in memory.
+        """
+        if not self.ok or self.spool is None:
             raise ValueError(f"{self.path} has errors; its records must not be imported")
-        converter = RowConverter(self.shape, _ignore, _ignore)
-        for row, cells in self.table.rows():
-            record = converter.convert(row, cells)
-            if record is None:  # the file changed between the passes
-                raise ValueError(f"{self.path}: row {row} changed while it was being imported")
-            yield row, record
+        self.spool.seek(0)
+        for row_text, *record in csv.reader(self.spool):
+            yield int(row_text), tuple(record)  # type: ignore[misc]
+
+    def close(self) -> None:
+        if self.spool is not None:
+            self.spool.close()
+            self.spool = None
 
 
 def validate_registry_file(path: str | Path) -> ValidatedFile:
@@ -81,12 +89,16 @@ def validate_registry_file(path: str | Path) -> ValidatedFile:
     result.shape = shape
     converter = RowConverter(shape, problems.error, problems.warning)
     first_row_of: dict[str, int] = {}
+    # Outlives this function: records() reads it back during the import, close() deletes it.
+    result.spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115
+    spool = csv.writer(result.spool)
     try:
         for row, cells in table.rows():
             result.rows += 1
             record = converter.convert(row, cells)
             if record is None:
                 continue
+            spool.writerow((row, *record))
             licence_no = record[0]
             first = first_row_of.setdefault(licence_no, row)
             if first != row:
@@ -97,4 +109,6 @@ def validate_registry_file(path: str | Path) -> ValidatedFile:
         problems.error(0, "", str(problem))
     if result.rows == 0 and problems.ok:
         problems.error(0, "", "the file has a header but no licence rows")
+    if not problems.ok:
+        result.close()
     return result
