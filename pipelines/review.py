@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -72,7 +73,7 @@ def read_review_rows(path: Path) -> tuple[list[ReviewRow], list[str], int]:
     where = path.name
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as error:
         raise ReviewImportError([f"{where}: not a readable .xlsx workbook ({error})"]) from None
     try:
         if SHEET_FLAGGED not in workbook.sheetnames:
