@@ -31,6 +31,7 @@ QUERY_PREFIX = "tiswatch/query/"
 PLAN_KEY = "tiswatch/plan"
 BACKED_OFF_KEY = "tiswatch/backed_off_sites"
 RESUMED_KEY = "tiswatch/resumed"
+VERDICT_PREFIX = "tiswatch/verdict/"
 
 COUNTS = (
     "pages_fetched",
@@ -150,6 +151,13 @@ def build_summary(
             for key, value in stats.items()
             if key.startswith(PREFIX + "blocked_by/")
         },
+        # Written by the match pipeline when it runs (`pipelines.match`); empty without pipelines.
+        "verdicts": {
+            key[len(VERDICT_PREFIX) :]: value
+            for key, value in stats.items()
+            if key.startswith(VERDICT_PREFIX)
+        },
+        "flagged": int(stats.get(PREFIX + "flagged", 0)),
         "backed_off_sites": list(stats.get(BACKED_OFF_KEY) or []),
         "resumed": bool(stats.get(RESUMED_KEY)),
         "keywords": per_query,

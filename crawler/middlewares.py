@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response, TextResponse
+from scrapy.utils.asyncio import call_later
 from scrapy.utils.httpobj import urlparse_cached
+from twisted.python.failure import Failure
 
 from crawler.coverage import Coverage
 from crawler.parsers.blocks import Block, detect_block
@@ -119,7 +121,29 @@ class BlockDetectionMiddleware:
                 site,
                 self.consecutive_blocks[site],
             )
+            # Requests already waiting in the downloader passed `process_request` before the burst:
+            # take them back too (once this response has been handled).
+            call_later(0, self._drop_waiting_requests, site)
         raise BlockedPage(block, response.url)
+
+    def _drop_waiting_requests(self, site: str) -> None:
+        """Fail the backed-off site's requests still queued in the downloader, unsent."""
+        engine = self.crawler.engine
+        slots = getattr(getattr(engine, "downloader", None), "slots", {}) if engine else {}
+        for slot in list(slots.values()):
+            queue = getattr(slot, "queue", None)
+            if not queue:
+                continue
+            waiting = list(queue)
+            queue.clear()
+            for request, deferred in waiting:
+                if urlparse_cached(request).netloc != site or QUERY_META not in request.meta:
+                    queue.append((request, deferred))
+                    continue
+                block = Block("site_backed_off", f"{site} backed off after {self.burst} blocks in a row")
+                self.coverage.count_block(block.kind, request.meta[QUERY_META])
+                logger.info("Not requesting %s: %s", request.url, block.detail)
+                deferred.errback(Failure(SiteBackedOff(block, request.url)))
 
     def _block_in(self, response: Response) -> Block | None:
         if not isinstance(response, TextResponse):

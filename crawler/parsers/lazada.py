@@ -33,8 +33,8 @@ from crawler.parsers.values import (
 
 PLATFORM = "lazada"
 MODULE_DATA = "__moduleData__"
-# Product URLs carry the ids: /products/<slug>-i<itemId>-s<skuId>.html
-_PRODUCT_URL_IDS = re.compile(r"-i(\d+)(?:-s(\d+))?\.html")
+# Product URLs carry the ids: /products/<slug>-i<itemId>-s<skuId>.html (the slug may be empty)
+_PRODUCT_URL_IDS = re.compile(r"[-/]i(\d+)(?:-s(\d+))?\.html")
 
 
 def canonical_product_url(url: str) -> str:

@@ -1,0 +1,187 @@
+"""The shopee spider against a local Shopee-shaped API: pagination, dedupe, blocks, broken pages."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from scrapy.utils.defer import deferred_f_from_coro_f
+
+from crawler.spiders.shopee import SEARCH_PATH, ShopeeSpider
+from tests.crawler.crawling import local_settings, run_spider
+from tests.crawler.shapes import SHOPEE_BLOCKED, shopee_item, shopee_page
+from tests.crawler.site import Answer, TestSite
+
+PLUG = "ปลั๊กพ่วง"
+STRIP = "รางปลั๊กไฟ"
+POWERBANK = "พาวเวอร์แบงค์"
+HELMET = "หมวกกันน็อค"
+
+
+def plug_items():
+    return [
+        shopee_item(2100001, 3100001, "ปลั๊กพ่วง Toshiba มอก. 2432-2555 4 ช่อง", 459, brand="Toshiba"),
+        shopee_item(2100002, 3100002, "ปลั๊กพ่วง 4ช่อง 1สวิตช์ 5M ใบอนุญาต ท1234-56/2432", 289),
+        shopee_item(2100003, 3100003, "ปลั๊กพ่วง USB 3 ช่อง สายยาว 3 เมตร ส่งไว", 159),
+    ]
+
+
+def serve_market(site: TestSite) -> None:
+    plugs = plug_items()
+    site.json(SEARCH_PATH, shopee_page(plugs[:2], nomore=False, total_count=3), keyword=PLUG, newest=0)
+    site.json(SEARCH_PATH, shopee_page(plugs[2:], nomore=True, total_count=3), keyword=PLUG, newest=2)
+    # The strip search finds one plug listing again: it must not become a second row.
+    strips = [
+        shopee_item(2100010, 3100010, "CSCรางปลั๊กไฟ มอก.5 ช่อง 1สวิตซ์ รุ่นAS551", 379, brand="CSC"),
+        plugs[1],
+    ]
+    site.json(SEARCH_PATH, shopee_page(strips, nomore=True), keyword=STRIP, newest=0)
+    site.json(SEARCH_PATH, SHOPEE_BLOCKED, keyword=POWERBANK, newest=0)
+    broken = b'{"version": "a1", "error": null, "nomore": false, "items": [{"item_basic": {"itemid": 21'
+    site.add(SEARCH_PATH, Answer(broken, 200, "application/json"), keyword=HELMET, newest=0)
+
+
+@deferred_f_from_coro_f
+async def test_shopee_crawl_reports_listings_blocks_and_broken_pages_per_keyword(tmp_path, caplog):
+    caplog.set_level(logging.INFO)
+    with TestSite() as site:
+        serve_market(site)
+        result = await run_spider(
+            ShopeeSpider,
+            local_settings(tmp_path),
+            base_url=site.base_url,
+            keywords=f"{PLUG},{STRIP},{POWERBANK},{HELMET}",
+            page_size="2",
+            max_pages="5",
+        )
+
+    assert sorted(result.ids()) == [
+        "3100001.2100001",
+        "3100002.2100002",
+        "3100003.2100003",
+        "3100010.2100010",
+    ]
+    listing = result.by_id()["3100001.2100001"]
+    assert listing.url == f"{site.base_url}/product/3100001/2100001"
+    assert listing.price == 459.0 and listing.brand == "Toshiba"
+
+    summary = result.summary
+    assert summary["status"] == "blocked"
+    assert summary["pages_fetched"] == 4  # 2 plug pages, 1 strip page, 1 broken helmet page
+    assert summary["listings"] == 4
+    assert summary["blocked"] == 1
+    assert summary["parse_errors"] == 1
+    assert summary["duplicates"] == 1
+    assert summary["blocked_by"] == {"shopee_90309999": 1}
+    keywords = summary["keywords"]
+    assert keywords[PLUG] | {} == keywords[PLUG]  # keyword entries are dicts
+    assert (keywords[PLUG]["pages_fetched"], keywords[PLUG]["listings"], keywords[PLUG]["status"]) == (
+        2,
+        3,
+        "ok",
+    )
+    assert (keywords[STRIP]["listings"], keywords[STRIP]["duplicates"]) == (1, 1)
+    assert (keywords[POWERBANK]["blocked"], keywords[POWERBANK]["listings"]) == (1, 0)
+    assert keywords[POWERBANK]["status"] == "blocked"
+    assert keywords[HELMET]["parse_errors"] == 1 and keywords[HELMET]["status"] == "ok"
+
+    log = caplog.text
+    assert "Blocked (shopee_90309999)" in log and "keyword=%E0%B8%9E" in log  # the blocked URL is logged
+    assert "Unreadable page" in log and "newest=0" in log
+
+
+@deferred_f_from_coro_f
+async def test_requests_use_the_real_search_api_shape(tmp_path):
+    with TestSite() as site:
+        site.json(SEARCH_PATH, shopee_page(plug_items(), nomore=True), keyword=PLUG)
+        await run_spider(ShopeeSpider, local_settings(tmp_path), base_url=site.base_url, keywords=PLUG)
+    (path, query) = next((p, q) for p, q in site.requests if p == SEARCH_PATH)
+    assert query == {
+        "by": "relevancy",
+        "keyword": PLUG,
+        "limit": "60",
+        "newest": "0",
+        "order": "desc",
+        "page_type": "search",
+    }
+
+
+@deferred_f_from_coro_f
+async def test_max_pages_limits_pagination(tmp_path):
+    with TestSite() as site:
+        for newest in range(0, 20, 2):
+            items = [shopee_item(1000 + newest + i, 77, f"ปลั๊กพ่วง รุ่น P-{newest + i}", 199) for i in range(2)]
+            site.json(
+                SEARCH_PATH, shopee_page(items, nomore=False, total_count=99), keyword=PLUG, newest=newest
+            )
+        result = await run_spider(
+            ShopeeSpider,
+            local_settings(tmp_path),
+            base_url=site.base_url,
+            keywords=PLUG,
+            page_size="2",
+            max_pages="3",
+        )
+    assert site.hits(SEARCH_PATH) == 3
+    assert len(result.items) == 6
+
+
+@deferred_f_from_coro_f
+async def test_a_burst_of_blocks_backs_the_site_off_and_every_keyword_is_reported_blocked(tmp_path):
+    keywords = ["ปลั๊กพ่วง", "รางปลั๊กไฟ", "เต้ารับ", "สวิตช์ไฟ", "พาวเวอร์แบงค์", "หมวกกันน็อค", "เตารีด", "พัดลม"]
+    with TestSite() as site:
+        site.json(SEARCH_PATH, SHOPEE_BLOCKED, status=403)
+        result = await run_spider(
+            ShopeeSpider,
+            # A polite delay, as in real crawls: without one, a loopback server answers every queued
+            # request before the first block has even been looked at.
+            local_settings(tmp_path, CONCURRENT_REQUESTS_PER_DOMAIN=1, DOWNLOAD_DELAY=0.1),
+            base_url=site.base_url,
+            keywords=",".join(keywords),
+        )
+    summary = result.summary
+    assert result.items == []
+    assert site.hits(SEARCH_PATH) == 3  # TISWATCH_BLOCK_BURST, then no more requests
+    assert summary["blocked"] == len(keywords)
+    assert summary["blocked_by"]["site_backed_off"] == len(keywords) - 3
+    assert summary["backed_off_sites"] == [site.base_url.removeprefix("http://")]
+    assert all(entry["status"] == "blocked" for entry in summary["keywords"].values())
+    assert summary["listings"] == 0 and summary["status"] == "blocked"
+
+
+@deferred_f_from_coro_f
+async def test_rate_limited_answers_are_retried_then_counted_as_blocked(tmp_path):
+    with TestSite() as site:
+        site.add(SEARCH_PATH, Answer(b"Too Many Requests", 429, "text/plain", {"Retry-After": "0"}))
+        result = await run_spider(
+            ShopeeSpider,
+            local_settings(tmp_path, RETRY_TIMES=2, AUTOTHROTTLE_MAX_DELAY=0.05),
+            base_url=site.base_url,
+            keywords=PLUG,
+        )
+    assert site.hits(SEARCH_PATH) == 3  # first try + 2 retries
+    assert result.summary["blocked_by"] == {"http_429": 1}
+    assert result.stats["tiswatch/throttled"] == 3
+    assert result.summary["keywords"][PLUG]["status"] == "blocked"
+
+
+@deferred_f_from_coro_f
+async def test_server_errors_are_failed_pages_not_empty_results(tmp_path):
+    with TestSite() as site:
+        site.add(SEARCH_PATH, Answer(b"<html>502 Bad Gateway</html>", 502), keyword=PLUG)
+        site.json(SEARCH_PATH, shopee_page(plug_items(), nomore=True), keyword=STRIP)
+        result = await run_spider(
+            ShopeeSpider, local_settings(tmp_path), base_url=site.base_url, keywords=f"{PLUG},{STRIP}"
+        )
+    summary = result.summary
+    assert summary["failed"] == 1 and summary["status"] == "failed"
+    assert summary["keywords"][PLUG]["status"] == "failed"
+    assert summary["keywords"][STRIP]["listings"] == 3
+
+
+def test_items_null_page_is_an_empty_result_not_an_error():
+    # (parser level; the crawl-level counterpart is the "ok" status of a keyword with no hits)
+    from crawler.parsers.shopee import ShopeeSearchPage
+
+    page = ShopeeSearchPage(json.dumps(shopee_page([], nomore=True)), "http://x/api", "t").parse()
+    assert page.listings == [] and page.has_more is False

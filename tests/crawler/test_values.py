@@ -1,0 +1,97 @@
+"""Field cleaning: prices, counts, ratings, brands and descriptions as marketplaces render them."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.parsers.values import (
+    MAX_PLAUSIBLE_PRICE,
+    clean_brand,
+    html_to_text,
+    parse_count,
+    parse_price,
+    parse_rating,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "divisor", "expected"),
+    [
+        (29900000, 100_000, 299.0),  # Shopee fixed point
+        ("459.00", 1, 459.0),
+        ("฿1,290.00", 1, 1290.0),
+        ("129 - 259", 1, 129.0),  # a range: the low end is the offer
+        ("๑๒๙ บาท", 1, 129.0),  # Thai digits
+        (" THB 45.5 ", 1, 45.5),
+        (459, 1, 459.0),
+    ],
+)
+def test_prices_read_from_numbers_and_rendered_strings(raw, divisor, expected):
+    reading = parse_price(raw, divisor=divisor)
+    assert reading.value == expected
+    assert reading.problem is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "divisor", "problem_word"),
+    [
+        (None, 1, "missing"),
+        ("", 1, "missing"),
+        (-1, 100_000, "not positive"),
+        (0, 1, "not positive"),
+        ("ติดต่อร้าน", 1, "no number"),
+        (9_999_999_999_999, 100_000, "above"),
+        (float("nan"), 1, "not finite"),
+        (True, 1, "not a number"),
+    ],
+)
+def test_missing_or_absurd_prices_are_rejected_with_a_reason(raw, divisor, problem_word):
+    reading = parse_price(raw, divisor=divisor)
+    assert reading.value is None
+    assert problem_word in reading.problem
+
+
+def test_the_plausibility_ceiling_is_inclusive():
+    assert parse_price(MAX_PLAUSIBLE_PRICE).value == MAX_PLAUSIBLE_PRICE
+    assert parse_price(MAX_PLAUSIBLE_PRICE + 1).value is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1.2K sold", 1200),
+        ("520 sold", 520),
+        ("ขายแล้ว 1.2พัน ชิ้น", 1200),
+        ("ขายแล้ว 3หมื่น", 30000),
+        ("10K+", 10000),
+        ("1,234", 1234),
+        (85, 85),
+        ("", None),
+        (None, None),
+        (-3, None),
+    ],
+)
+def test_sold_counts(raw, expected):
+    assert parse_count(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("4.8", 4.8), (4.78, 4.78), ("", None), ("7", None), (None, None)]
+)
+def test_ratings(raw, expected):
+    assert parse_rating(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["0", "No Brand", "no brand", " OEM ", "ไม่มียี่ห้อ", "-", None, ""])
+def test_no_brand_markers_become_empty(raw):
+    assert clean_brand(raw) == ""
+
+
+def test_real_brands_are_kept_as_written():
+    assert clean_brand(" Toshiba ") == "Toshiba"
+    assert clean_brand("โตชิบา") == "โตชิบา"
+
+
+def test_html_description_becomes_lines_of_text():
+    html = "<p>ผ่านมาตรฐาน มอก.2432-2555</p><ul><li>ยาว&nbsp;3 ม.</li><li>รองรับ 2300W};</li></ul>x<br>y"
+    assert html_to_text(html) == "ผ่านมาตรฐาน มอก.2432-2555\nยาว 3 ม.\nรองรับ 2300W};\nx\ny"
