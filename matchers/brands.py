@@ -90,6 +90,7 @@ def is_placeholder_brand(value: object) -> bool:
     return text in PLACEHOLDER_BRANDS or "no brand" in text or "nobrand" in text
 
 
+@lru_cache(maxsize=200_000)
 def brand_key(name: str) -> str:
     """Comparison key: lower case, no tone marks, no spaces or punctuation (`Master Art` → `masterart`)."""
     folded = fold_thai(normalize_text(name))
@@ -97,10 +98,11 @@ def brand_key(name: str) -> str:
     return "".join(ch for ch in folded if ch.isalnum() or "\u0e01" <= ch <= "\u0e4e")
 
 
-def split_registry_brand(brand: str) -> list[str]:
-    """Names in a registry brand field: `Toshiba (โตชิบา)` → [`Toshiba`, `โตชิบา`]."""
-    names = [part.strip() for part in re.split(r"[()/,;|]", normalize_text(brand)) if part.strip()]
-    return names or ([brand.strip()] if brand.strip() else [])
+@lru_cache(maxsize=200_000)
+def split_registry_brand(brand: str) -> tuple[str, ...]:
+    """Names in a registry brand field: `Toshiba (โตชิบา)` → (`Toshiba`, `โตชิบา`)."""
+    names = tuple(part.strip() for part in re.split(r"[()/,;|]", normalize_text(brand)) if part.strip())
+    return names or ((brand.strip(),) if brand.strip() else ())
 
 
 # --- a rough phonetic skeleton, to compare a Thai transliteration with a Latin brand -------------------
@@ -191,7 +193,7 @@ class BrandLexicon:
         self._thai_pattern = (
             re.compile(trie_pattern(self._thai_aliases, no_guard)) if self._thai_aliases else None
         )
-        self._skeletons: dict[str, str] = {}
+        self._skeleton_cache: dict[frozenset[str], dict[str, str]] = {}
 
     def _add_alias(self, name: str, main_key: str) -> None:
         key = brand_key(name)
@@ -249,28 +251,33 @@ class BrandLexicon:
                 return self._thai_aliases[match.group(0)]
         return None
 
-    def guess_from_thai(self, thai_words: Iterable[str], candidates: Iterable[str]) -> str | None:
+    def _skeleton_choices(self, candidates: frozenset[str]) -> dict[str, str]:
+        choices = self._skeleton_cache.get(candidates)
+        if choices is None:
+            choices = {}
+            for candidate in candidates:
+                brand = self.brands.get(candidate)
+                if brand is not None and brand.display.isascii():
+                    skeleton = phonetic_skeleton(brand.display)
+                    if len(skeleton) >= 4:
+                        choices[candidate] = skeleton
+            self._skeleton_cache[candidates] = choices
+        return choices
+
+    def guess_from_thai(self, thai_words: Iterable[str], candidates: frozenset[str]) -> str | None:
         """A candidate brand (key) that a Thai word of the title sounds like (`ฮาตาริ` → hatari).
 
         `candidates` are the brands holding licences for the listing's standard, so the comparison is
-        against a few names, not the whole registry.
+        against those names, not the whole registry; their sound keys are computed once per set.
         """
-        choices: dict[str, str] = {}
-        for candidate in candidates:
-            brand = self.brands.get(candidate)
-            if brand is None or not brand.display.isascii():
-                continue
-            skeleton = self._skeletons.get(candidate)
-            if skeleton is None:
-                skeleton = self._skeletons[candidate] = phonetic_skeleton(brand.display)
-            if len(skeleton) >= 4:
-                choices[candidate] = skeleton
+        words = [w for w in thai_words if len(w) >= 3]
+        if not words:
+            return None
+        choices = self._skeleton_choices(candidates)
         if not choices:
             return None
         best, best_score = None, 0.0
-        for word in thai_words:
-            if len(word) < 3:
-                continue
+        for word in words:
             romanized = romanize_thai(word)
             left = phonetic_skeleton(romanized) if romanized else ""
             if len(left) < 4:

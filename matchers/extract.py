@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 BE_OFFSET = 543  # Buddhist era = AD + 543
 
@@ -248,6 +249,7 @@ class ModelCode:
     """Written right after `รุ่น`/`model`: the seller says this is the model."""
 
 
+@lru_cache(maxsize=200_000)
 def model_key(model: str) -> str:
     """Comparison key of a model code: upper case letters and digits only."""
     return "".join(ch for ch in model.upper() if ch.isalnum())

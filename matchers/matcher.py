@@ -70,12 +70,21 @@ class Matcher:
         self.resolver = StandardResolver(
             [*self.mandatory, *self.index.tis_numbers, *self.vocabulary.standards()]
         )
+        self._brand_resolution_cache: dict[tuple[str, frozenset[str]], str] = {}
         # English product words are not brands (`wax crayons 24 สี` names no brand).
         self._product_words = frozenset(
             word for t in self.vocabulary.terms if t.is_latin for word in t.key.split()
         )
 
     # -- public --------------------------------------------------------------------------------------
+
+    def warm_up(self) -> None:
+        """Load the lazy parts now (Thai dictionary trie, transliteration) instead of on first use."""
+        from matchers.brands import romanize_thai
+        from matchers.tokenize import thai_tokens
+
+        thai_tokens("ทดสอบการตัดคำภาษาไทยสำหรับชื่อยี่ห้อ")
+        romanize_thai("โตชิบา")
 
     def judge(self, listing: Mapping[str, Any]) -> Verdict:
         """The verdict for one listing dict (Listing contract). Never raises on malformed field values."""
@@ -329,10 +338,17 @@ class Matcher:
     def _resolve_brand_for_standard(self, brand_key: str, standard_keys: set[str]) -> str:
         """A misspelt brand → the registry brand of this standard it is closest to (if close enough)."""
         brands = self.index.brands_for(standard_keys)
-        if brand_key in brands or not brands:
+        if brand_key in brands or not brands or len(brand_key) < 4:
             return brand_key
-        best = process.extractOne(brand_key, brands, scorer=fuzz.ratio, score_cutoff=BRAND_FUZZY_MIN)
-        return best[0] if best else brand_key
+        cache_key = (brand_key, brands)
+        resolved = self._brand_resolution_cache.get(cache_key)
+        if resolved is None:
+            best = process.extractOne(brand_key, brands, scorer=fuzz.ratio, score_cutoff=BRAND_FUZZY_MIN)
+            resolved = best[0] if best else brand_key
+            if len(self._brand_resolution_cache) > 100_000:
+                self._brand_resolution_cache.clear()
+            self._brand_resolution_cache[cache_key] = resolved
+        return resolved
 
     def _model_covered(self, facts: ListingFacts, entry: IndexedLicence) -> tuple[bool | None, str]:
         """(True, model) when a listing model is on the licence, (False, model) when the listing gives a

@@ -52,11 +52,12 @@ class RegistryIndex:
         self.by_model: dict[str, list[IndexedLicence]] = {}
         self.brands_by_standard: dict[str, set[str]] = {}
         self.tis_numbers: set[str] = set()
+        self._brands_for_cache: dict[frozenset[str], frozenset[str]] = {}
         for licence in licence_list:
             entry = IndexedLicence(
                 licence=licence,
                 standard=standard_key(licence.tis_number),
-                brand=self.lexicon.canonical((split_registry_brand(licence.brand) or [""])[0]),
+                brand=self.lexicon.canonical((split_registry_brand(licence.brand) or ("",))[0]),
                 models=frozenset(k for k in (model_key(m) for m in licence.models) if k),
             )
             self.licences.append(entry)
@@ -96,8 +97,13 @@ class RegistryIndex:
             found.extend(self.by_standard_model.get((standard, model), ()))
         return found
 
-    def brands_for(self, standards: Iterable[str]) -> set[str]:
-        brands: set[str] = set()
-        for standard in standards:
-            brands |= self.brands_by_standard.get(standard, set())
-        return brands
+    def brands_for(self, standards: Iterable[str]) -> frozenset[str]:
+        """Brand keys holding licences (any status) for any of these standards (cached per set)."""
+        key = frozenset(standards)
+        cached = self._brands_for_cache.get(key)
+        if cached is None:
+            brands: set[str] = set()
+            for standard in key:
+                brands |= self.brands_by_standard.get(standard, set())
+            cached = self._brands_for_cache[key] = frozenset(brands)
+        return cached
