@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, bindparam, insert, select, text, update
 
+from standards_data.registry_import.shapes import TISI_SEARCH
 from standards_data.registry_import.validate import ValidatedFile, validate_registry_file
 from standards_data.registry_store import (
     CONTENT_COLUMNS,
@@ -65,12 +66,18 @@ def _lock_registry(connection: Connection) -> None:
     # SQLite: the version INSERT that follows takes the database's write lock for the transaction.
 
 
-def _current_digests(connection: Connection) -> dict[str, tuple[int, bytes]]:
+def _current_rows(connection: Connection, keep_brand_models: bool) -> dict[str, tuple[int, bytes, str, str]]:
+    """licence_no -> (row id, content digest, brand, models) of the current registry.
+
+    Brand and models are only kept when the import needs them (`keep_brand_models`), to hold a
+    500,000-licence registry in about 100 MB.
+    """
     columns = [LICENCES.c[name] for name in CONTENT_COLUMNS]
     query = select(LICENCES.c.id, *columns).where(LICENCES.c.valid_to.is_(None))
-    current: dict[str, tuple[int, bytes]] = {}
+    current: dict[str, tuple[int, bytes, str, str]] = {}
     for row in connection.execute(query.execution_options(yield_per=BATCH)):
-        current[row[1]] = (row[0], content_digest(row[1:]))
+        brand, models = (row[5], row[6]) if keep_brand_models else ("", "")
+        current[row[1]] = (row[0], content_digest(row[1:]), brand, models)
     return current
 
 
@@ -155,11 +162,16 @@ def _write_version(engine: Engine, validated: ValidatedFile, outcome: ImportOutc
                 warnings=len(validated.problems.warnings),
             )
         ).inserted_primary_key[0]
-        current = _current_digests(connection)
+        # TISI's licence search carries no brand or models: a licence it lists keeps the brand and
+        # models the registry already holds for it, instead of being blanked.
+        carry_brand_models = validated.shape is not None and validated.shape.name == TISI_SEARCH
+        current = _current_rows(connection, carry_brand_models)
         before = len(current)
         writer = _Writer(connection, version_id)
         for _row, record in validated.records():
             known = current.pop(record[0], None)
+            if known is not None and carry_brand_models:
+                record = (*record[:4], known[2], known[3], *record[6:])
             if known is None:
                 writer.add(record)
                 outcome.added += 1
@@ -170,7 +182,7 @@ def _write_version(engine: Engine, validated: ValidatedFile, outcome: ImportOutc
             else:
                 outcome.unchanged += 1
         if mode == REPLACE:
-            for row_id, _digest in current.values():
+            for row_id, *_rest in current.values():
                 writer.close(row_id)
             outcome.ended = len(current)
         writer.flush()

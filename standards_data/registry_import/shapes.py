@@ -3,7 +3,8 @@
 - `canonical`: the project's registry CSV (DESIGN.md, "Registry"), also what `registry export` writes.
 - `tisi_search`: TISI's public licence search: licence no, type ทำ/นำเข้า/แสดง, issue date dd-mm-BE,
   `"<tis no> : <Thai title>"`, licensee. It carries no brand, models or status: a licence listed by
-  the search is in force, so its status is `active` and it covers no named brand or model.
+  the search is in force, so its status is `active`; a licence new to the registry gets no brand or
+  models, one already in it keeps the brand and models stored for it (see the importer).
 """
 
 from __future__ import annotations
