@@ -53,18 +53,30 @@ def standard_title_th(tis_number: str | None) -> str:
     return " / ".join(sorted(titles))
 
 
+def _split(reasons: list[str]) -> tuple[list[tuple[str, str]], str]:
+    """Reason codes with their details, and the human sentence (matchers/explain.py: the sentence is
+    the last element; a code may carry a detail after `: `)."""
+    items = [reason.strip() for reason in reasons if reason and reason.strip()]
+    sentence = ""
+    if items and not _REASON_CODE.match(items[-1].partition(": ")[0]):
+        sentence = items.pop()
+    codes = [(code.strip(), detail.strip()) for code, _, detail in (item.partition(": ") for item in items)]
+    return codes, sentence
+
+
 def reason_codes(reasons: list[str]) -> list[str]:
-    return [reason for reason in reasons if _REASON_CODE.match(reason.strip())]
+    return [code for code, _ in _split(reasons)[0]]
 
 
 def reasons_in_words(reasons: list[str]) -> str:
-    """The matcher's human sentences; failing those, its reason codes spelled out."""
-    sentences = [
-        reason.strip() for reason in reasons if reason.strip() and not _REASON_CODE.match(reason.strip())
-    ]
-    if sentences:
-        return " ".join(sentences)
-    return "; ".join(code.replace("_", " ") for code in reason_codes(reasons))
+    """The matcher's sentence; failing that, its reason codes spelled out."""
+    codes, sentence = _split(reasons)
+    return sentence or "; ".join(code.replace("_", " ") for code, _ in codes)
+
+
+def reason_details(reasons: list[str]) -> str:
+    """What was checked, one clause per reason code (`brand Ridex; claims มอก. 369-2557; ...`)."""
+    return "; ".join(detail or code.replace("_", " ") for code, detail in _split(reasons)[0])
 
 
 def utc_text(value: datetime | None) -> str:
@@ -89,6 +101,7 @@ FLAGGED_COLUMNS: tuple[Column, ...] = (
     Column("standard_th", 40, lambda row, rank: standard_title_th(row.tis_number)),
     Column("licence_no", 18, lambda row, rank: row.licence_no or ""),
     Column("reasons", 60, lambda row, rank: reasons_in_words(row.reasons)),
+    Column("checks", 60, lambda row, rank: reason_details(row.reasons)),
     Column("relisted_from", 28, lambda row, rank: row.relisted_from),
     Column("first_seen", 18, lambda row, rank: row.first_seen, "datetime"),
     Column("last_seen", 18, lambda row, rank: row.last_seen, "datetime"),

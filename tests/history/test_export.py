@@ -38,6 +38,7 @@ FLAGGED_COLUMNS_IN_ORDER = [
     "standard_th",
     "licence_no",
     "reasons",
+    "checks",
     "relisted_from",
     "first_seen",
     "last_seen",
@@ -88,7 +89,12 @@ def exported(db_url: str, tmp_path: Path, make_listing: Any, make_verdict: Any) 
             "3003",
             "invalid_licence",
             licence_no="ท9999-99/2432",
-            reasons=["licence_unknown", "Cites licence ท9999-99/2432, which is not in the registry."],
+            # The matcher's shape: codes with details, the sentence last.
+            reasons=[
+                "category:2432-2555: classified by 'รางปลั๊ก' in the title",
+                "licence_unknown: licence ท9999-99/2432 is not in the registry",
+                "Invalid licence: cites ท9999-99/2432, which is not in the registry.",
+            ],
         ),
     )
     bare = make_listing("3004", "ปลั๊กไฟ", price=59.0, sold=None)
@@ -138,7 +144,9 @@ def test_flagged_sheet_columns_order_links_and_layout(exported: dict[str, Any]) 
     assert sheet.cell(row=2, column=header.index("title") + 1).data_type == "s"
     assert rows[0]["standard_th"]  # Thai title of 2432-2555 from the catalogue
     assert rows[0]["licence_no"] == "ท9999-99/2432"
-    assert rows[0]["reasons"] == "Cites licence ท9999-99/2432, which is not in the registry."
+    assert rows[0]["reasons"] == "Invalid licence: cites ท9999-99/2432, which is not in the registry."
+    assert rows[0]["checks"] == "classified by 'รางปลั๊ก' in the title; licence ท9999-99/2432 is not in the registry"
+    assert rows[0]["reason_codes"] == "category:2432-2555, licence_unknown"
     assert rows[2]["reasons"] == "no brand; no model"
     assert rows[1]["exposure"] == pytest.approx(259.0 * 1500)
     assert rows[1]["decision"] == "confirmed" and rows[1]["note"] == "แจ้ง สมอ. แล้ว"
