@@ -683,6 +683,9 @@ def _regulated_entry(
     if draft.glue_claim and specs.socket_bit and draft.claim and draft.claim + specs.socket_bit[0] in title:
         claim_text = draft.claim + specs.socket_bit.replace(" ", "")
     brand_field = draft.brand.name if draft.brand and rng.random() < 0.65 else ""
+    if draft.case == "invalid_licence.other_brand_licence" and draft.brand:
+        # the seller's own brand must be visible for the borrowed licence to be seen as another brand's
+        brand_field = draft.brand.name
     attributes = dict(specs.attributes)
     attributes["ยี่ห้อ"] = brand_field or rng.choice(("No Brand", "OEM", "ไม่มียี่ห้อ"))
     if draft.model:

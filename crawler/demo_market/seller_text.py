@@ -125,6 +125,10 @@ def model_form(model: str, rng: Random) -> str:
     return rng.choice((f"รุ่น {written}", f"รุ่น{written}", written, written, f"Model {written}"))
 
 
+def _starts_thai(text: str) -> bool:
+    return bool(text) and "\u0e00" <= text[0] <= "\u0e7f"
+
+
 def compose_title(
     rng: Random,
     *,
@@ -146,7 +150,7 @@ def compose_title(
     head: list[str] = []
     if rng.random() < 0.35:
         head.append(rng.choice(PREFIXES))
-    if brand and rng.random() < 0.25 and not brand[-1:].isspace() and brand.isascii():
+    if brand and brand.isascii() and _starts_thai(noun) and rng.random() < 0.25:
         head.append(f"{brand}{noun}")  # brand glued to the Thai noun: `CSCรางปลั๊กไฟ`
         brand = ""
     elif brand and rng.random() < 0.3:
