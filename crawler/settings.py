@@ -24,6 +24,8 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOAD_TIMEOUT = 30
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19 opens a code-executing HTTP control port per crawl by default; unattended runs need none.
+REMOTE_CONTROL_ENABLED = False
 
 # --- Block awareness and evidence (crawler/middlewares.py; order explained there) -----------------
 DOWNLOADER_MIDDLEWARES = {

@@ -43,6 +43,14 @@ def canonical_product_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
+def absolute_link(page_url: str, link: str) -> str:
+    """Resolve a card link. Lazada writes `//www.lazada.co.th/products/…`: the site is https-only, so a
+    scheme-relative link means https even when the catalog came from a plain-http mirror."""
+    if link.startswith("//"):
+        return "https:" + link
+    return urljoin(page_url, link)
+
+
 class LazadaCatalogPage:
     """One page of Lazada search results (the catalog's `ajax=true` JSON)."""
 
@@ -103,7 +111,7 @@ class LazadaCatalogPage:
         return Listing(
             platform=PLATFORM,
             listing_id=item_id,
-            url=canonical_product_url(urljoin(self.url, link)),
+            url=canonical_product_url(absolute_link(self.url, link)),
             title=title,
             description="\n".join(clean_text(line) for line in lines if clean_text(line)),
             brand=clean_brand(card.get("brandName")),

@@ -65,7 +65,9 @@ class SchemaOrgSpider(ListingSpider):
         self.page_urls = split_argument(start_urls) or ([] if self.sitemaps else [self.base_url + "/"])
         self.max_depth = positive_int(max_depth, "max_depth", self.default_max_depth)
         self.requested_urls: set[str] = set()
-        self.links = LinkExtractor(allow_domains=self.allowed_domains, deny=DENY_LINKS, unique=True)
+        # Hosts are compared by hand: LinkExtractor's allow_domains also compares the port.
+        self.shop_host = urlsplit(self.base_url).hostname
+        self.links = LinkExtractor(deny=DENY_LINKS, unique=True)
 
     async def start(self) -> AsyncIterator[Request]:
         queries = [*self.page_urls, *self.sitemaps]
@@ -102,6 +104,8 @@ class SchemaOrgSpider(ListingSpider):
         for link in self.links.extract_links(response):
             if len(self.requested_urls) >= self.max_pages:
                 return
+            if urlsplit(link.url).hostname != self.shop_host:
+                continue
             is_product = bool(PRODUCT_LINK.search(urlsplit(link.url).path))
             request = self.shop_page_request(link.url, query, depth + 1, priority=10 if is_product else 0)
             if request is not None:
@@ -122,8 +126,7 @@ class SchemaOrgSpider(ListingSpider):
         except Exception as error:  # lxml raises several kinds on garbage
             self.count_parse_error(response, query, f"not a sitemap ({type(error).__name__}: {error})")
             return
-        host = urlsplit(self.base_url).hostname
-        urls = [url for url in entries if url and urlsplit(url).hostname == host]
+        urls = [url for url in entries if url and urlsplit(url).hostname == self.shop_host]
         if sitemap.type == "sitemapindex":
             for url in urls:
                 yield self.page_request(url, query, callback=self.parse_sitemap)

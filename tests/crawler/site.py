@@ -43,7 +43,7 @@ class TestSite:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 — http.server's name
+            def do_GET(self) -> None:  # http.server's name
                 parts = urlsplit(self.path)
                 query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
                 with site._lock:

@@ -74,13 +74,10 @@ async def test_shopee_crawl_reports_listings_blocks_and_broken_pages_per_keyword
     assert summary["duplicates"] == 1
     assert summary["blocked_by"] == {"shopee_90309999": 1}
     keywords = summary["keywords"]
-    assert keywords[PLUG] | {} == keywords[PLUG]  # keyword entries are dicts
-    assert (keywords[PLUG]["pages_fetched"], keywords[PLUG]["listings"], keywords[PLUG]["status"]) == (
-        2,
-        3,
-        "ok",
-    )
-    assert (keywords[STRIP]["listings"], keywords[STRIP]["duplicates"]) == (1, 1)
+    # Which keyword meets the shared listing first depends on answer order; it is counted once.
+    assert keywords[PLUG]["pages_fetched"] == 2 and keywords[PLUG]["status"] == "ok"
+    assert keywords[PLUG]["listings"] + keywords[STRIP]["listings"] == 4
+    assert keywords[PLUG]["duplicates"] + keywords[STRIP]["duplicates"] == 1
     assert (keywords[POWERBANK]["blocked"], keywords[POWERBANK]["listings"]) == (1, 0)
     assert keywords[POWERBANK]["status"] == "blocked"
     assert keywords[HELMET]["parse_errors"] == 1 and keywords[HELMET]["status"] == "ok"
@@ -95,7 +92,7 @@ async def test_requests_use_the_real_search_api_shape(tmp_path):
     with TestSite() as site:
         site.json(SEARCH_PATH, shopee_page(plug_items(), nomore=True), keyword=PLUG)
         await run_spider(ShopeeSpider, local_settings(tmp_path), base_url=site.base_url, keywords=PLUG)
-    (path, query) = next((p, q) for p, q in site.requests if p == SEARCH_PATH)
+    query = next(q for p, q in site.requests if p == SEARCH_PATH)
     assert query == {
         "by": "relevancy",
         "keyword": PLUG,

@@ -213,7 +213,7 @@ def test_truncated_page_without_json_ld_is_a_parse_error():
 
 def test_page_with_neither_source_is_a_parse_error():
     html = "<html><head><title>Lazada</title></head><body><div id='root'></div></body></html>"
-    with pytest.raises(PageParseError, match="no schema.org Product"):
+    with pytest.raises(PageParseError, match=r"no schema\.org Product"):
         LazadaProductPage(html, PRODUCT_URL, NOW).details()
 
 

@@ -130,7 +130,9 @@ def test_product_group_takes_its_price_from_variants():
 MICRODATA = """
 <div itemscope itemtype="https://schema.org/Product">
   <h1 itemprop="name">สวิตช์ไฟ Panasonic WEG5001K มอก.824-2551</h1>
-  <span itemprop="brand" itemscope itemtype="https://schema.org/Brand"><span itemprop="name">Panasonic</span></span>
+  <span itemprop="brand" itemscope itemtype="https://schema.org/Brand">
+    <span itemprop="name">Panasonic</span>
+  </span>
   <meta itemprop="sku" content="WEG5001K">
   <div itemprop="offers" itemscope itemtype="https://schema.org/Offer">
     <span itemprop="price" content="65.00">฿65</span><meta itemprop="priceCurrency" content="THB">

@@ -1,0 +1,175 @@
+"""The lazada spider against a local Lazada-shaped site: catalog → product pages, and every way a
+product page can go wrong still yields the catalog card's listing."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from scrapy.utils.defer import deferred_f_from_coro_f
+
+from crawler.spiders.lazada import LazadaSpider
+from tests.crawler.crawling import local_settings, run_spider
+from tests.crawler.shapes import (
+    LAZADA_SLIDER_PAGE,
+    lazada_card,
+    lazada_catalog,
+    lazada_product_page,
+    lazada_product_path,
+)
+from tests.crawler.site import Answer, TestSite
+
+PLUG = "ปลั๊กพ่วง"
+SOCKET = "เต้ารับ"
+DESCRIPTION = (
+    "<p>ผ่านมาตรฐาน มอก.2432-2555 ใบอนุญาตเลขที่ ท4080-51/2432</p><p>รองรับ 2300W};</p>"
+    '<p>ขนาด {"กว้าง": 5}; ยาว 3 ม.</p>'
+)
+
+
+def cards():
+    return {
+        "good": lazada_card(
+            4100000001, "ปลั๊กพ่วง Toshiba มอก. 4 ช่อง 3 เมตร", "459.00", brand="Toshiba", sold="1.2K sold"
+        ),
+        "gone": lazada_card(4100000002, "ปลั๊กพ่วง 5 ช่อง USB ราคาถูก", "129.00"),
+        "slider": lazada_card(4100000003, "ปลั๊กพ่วง Anitech H5134 มอก.", "399.00", brand="Anitech"),
+        "truncated": lazada_card(4100000004, "ปลั๊กพ่วง 3 ช่อง สายยาว 5 เมตร", "189.00"),
+        "thai_encoding": lazada_card(4100000005, "ปลั๊กพ่วง CSC AS551 มอก.2432", "379.00", brand="CSC"),
+    }
+
+
+def serve(site: TestSite) -> dict:
+    by_name = cards()
+    listed = list(by_name.values())
+    site.json("/catalog/", lazada_catalog(listed[:3], PLUG, 1, total=5, page_size=3), q=PLUG, page=1)
+    site.json("/catalog/", lazada_catalog(listed[3:], PLUG, 2, total=5, page_size=3), q=PLUG, page=2)
+    # The socket search finds the good plug again, then its second page is broken JSON.
+    site.json(
+        "/catalog/", lazada_catalog([by_name["good"]], SOCKET, 1, total=4, page_size=1), q=SOCKET, page=1
+    )
+    site.add(
+        "/catalog/",
+        Answer(b'{"mainInfo": {"page": "2"}, "mods": {"listItems": [{"name": "', 200, "application/json"),
+        q=SOCKET,
+        page=2,
+    )
+
+    good = lazada_product_page(
+        4100000001,
+        "ปลั๊กพ่วง Toshiba มาตรฐาน มอก. 2432-2555 4 ช่อง 4 สวิตช์ สาย 3 เมตร",
+        "Toshiba",
+        449.0,
+        DESCRIPTION,
+        {"ยี่ห้อ": "Toshiba", "รุ่น": "PT-443", "เลขที่ มอก.": "2432-2555"},
+    )
+    site.html(lazada_product_path(by_name["good"]), good)
+    # "gone" has no route: 404.
+    site.html(lazada_product_path(by_name["slider"]), LAZADA_SLIDER_PAGE)
+    truncated = lazada_product_page(
+        4100000004, "ปลั๊กพ่วง 3 ช่อง", "No Brand", 189.0, DESCRIPTION, {}, json_ld=False
+    )
+    site.html(lazada_product_path(by_name["truncated"]), truncated[: truncated.index("รองรับ")])
+    # A product page in Thai's legacy encoding, declared only in its <meta> tag.
+    legacy = lazada_product_page(
+        4100000005,
+        "ปลั๊กพ่วง CSC รุ่น AS551 มาตรฐาน มอก.2432-2555",
+        "CSC",
+        379.0,
+        "<p>ใบอนุญาต ท1877-58/2432</p>",
+        {"รุ่น": "AS551"},
+    ).replace(
+        '<meta charset="utf-8">', '<meta http-equiv="Content-Type" content="text/html; charset=windows-874">'
+    )
+    site.add(lazada_product_path(by_name["thai_encoding"]), Answer(legacy.encode("cp874"), 200, "text/html"))
+    return by_name
+
+
+@deferred_f_from_coro_f
+async def test_lazada_crawl_enriches_cards_and_keeps_cards_whose_product_page_failed(tmp_path, caplog):
+    caplog.set_level(logging.INFO)
+    with TestSite() as site:
+        serve(site)
+        result = await run_spider(
+            LazadaSpider, local_settings(tmp_path), base_url=site.base_url, keywords=f"{PLUG},{SOCKET}"
+        )
+
+    listings = result.by_id()
+    assert sorted(listings) == ["4100000001", "4100000002", "4100000003", "4100000004", "4100000005"]
+    assert len(result.items) == 5  # the good plug found under both keywords is one row
+
+    good = listings["4100000001"]
+    assert good.attributes["รุ่น"] == "PT-443" and good.attributes["เลขที่ มอก."] == "2432-2555"
+    assert "รองรับ 2300W};" in good.description and 'ขนาด {"กว้าง": 5}; ยาว 3 ม.' in good.description
+    assert good.price == 449.0  # the product page's price
+    assert good.sold == 1200  # the card's count
+    assert (
+        good.url == "https://www.lazada.co.th/products/i4100000001-s9100000001.html"
+    )  # the listing's own URL
+    assert good.source_url == f"{site.base_url}/products/i4100000001-s9100000001.html"
+
+    legacy = listings["4100000005"]
+    assert legacy.title == "ปลั๊กพ่วง CSC รุ่น AS551 มาตรฐาน มอก.2432-2555"
+    assert legacy.description == "ใบอนุญาต ท1877-58/2432"
+
+    for card_only in ("4100000002", "4100000003", "4100000004"):
+        assert listings[card_only].attributes == {"location": "Bangkok"}
+        assert listings[card_only].source_url.startswith(f"{site.base_url}/catalog/")
+    assert listings["4100000003"].brand == "Anitech" and listings["4100000003"].price == 399.0
+
+    summary = result.summary
+    assert summary["listings"] == 5 and summary["duplicates"] == 1
+    assert summary["not_found"] == 1  # the gone product page
+    assert summary["blocked"] == 1 and summary["blocked_by"] == {"lazada_slider": 1}
+    assert summary["parse_errors"] == 2  # the truncated product page, the broken catalog page
+    assert summary["failed"] == 0
+    # 4 catalog pages (one broken) + 3 product pages (good, truncated, legacy); the slider and the 404
+    # are not pages fetched
+    assert summary["pages_fetched"] == 7
+    assert summary["status"] == "blocked"
+    plug, socket = summary["keywords"][PLUG], summary["keywords"][SOCKET]
+    assert plug["blocked"] == 1 and plug["status"] == "blocked"
+    assert socket["parse_errors"] == 1 and socket["status"] == "ok"
+    assert plug["listings"] + socket["listings"] == 5
+
+    assert "keeping the catalog card" in caplog.text
+    assert f"{site.base_url}/products/i4100000004-s9100000004.html" in caplog.text
+
+
+@deferred_f_from_coro_f
+async def test_catalog_only_mode_and_catalog_request_shape(tmp_path):
+    with TestSite() as site:
+        by_name = serve(site)
+        result = await run_spider(
+            LazadaSpider,
+            local_settings(tmp_path),
+            base_url=site.base_url,
+            keywords=PLUG,
+            product_pages="0",
+            max_pages="1",
+        )
+    assert sorted(result.ids()) == sorted(card["itemId"] for card in list(by_name.values())[:3])
+    assert [query for path, query in site.requests if path == "/catalog/"] == [
+        {"q": PLUG, "page": "1", "ajax": "true"}
+    ]
+    assert not any(path.startswith("/products/") for path, _ in site.requests)
+
+
+@deferred_f_from_coro_f
+async def test_bad_spider_arguments_fail_before_any_request(tmp_path):
+    with TestSite() as site:
+        for arguments in ({"max_pages": "zero"}, {"base_url": "ftp://example"}, {"standards": "9999-2599"}):
+            try:
+                await run_spider(
+                    LazadaSpider, local_settings(tmp_path), **({"base_url": site.base_url} | arguments)
+                )
+            except ValueError as error:
+                assert list(arguments.values())[0] in str(error)
+            else:
+                raise AssertionError(f"{arguments} was accepted")
+    assert site.requests == []
+
+
+def test_card_shapes_are_json_serialisable():
+    # The builders must produce what a JSON API can carry (guards the fixtures themselves).
+    json.dumps(lazada_catalog(list(cards().values()), PLUG, 1, total=5))
