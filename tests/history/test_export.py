@@ -145,7 +145,10 @@ def test_flagged_sheet_columns_order_links_and_layout(exported: dict[str, Any]) 
     assert rows[0]["standard_th"]  # Thai title of 2432-2555 from the catalogue
     assert rows[0]["licence_no"] == "ท9999-99/2432"
     assert rows[0]["reasons"] == "Invalid licence: cites ท9999-99/2432, which is not in the registry."
-    assert rows[0]["checks"] == "classified by 'รางปลั๊ก' in the title; licence ท9999-99/2432 is not in the registry"
+    assert (
+        rows[0]["checks"]
+        == "classified by 'รางปลั๊ก' in the title; licence ท9999-99/2432 is not in the registry"
+    )
     assert rows[0]["reason_codes"] == "category:2432-2555, licence_unknown"
     assert rows[2]["reasons"] == "no brand; no model"
     assert rows[1]["exposure"] == pytest.approx(259.0 * 1500)
