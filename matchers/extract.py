@@ -169,11 +169,12 @@ def strip_codes(text: str) -> str:
 
 # --- Model codes ------------------------------------------------------------------------------------
 
-# A model code: 1–4 letters, optional hyphen/space, 3–6 digits (2 when hyphenated or after `รุ่น`), optional 1–3 letter suffix
-# (`P-404`, `P404`, `p 404`, `HA 8176`, `el9621s`, `GLA-9326B`). Fewer digits are sizes and sockets
-# (`E27`, `H13`, `T8`). The digits must not be followed by a unit (`PD 20W`, `USB 3000mAh`).
+# A model code: 1–4 letters, optional hyphen/space, 3–6 digits (2 when hyphenated or after `รุ่น`),
+# optional 1–3 letter suffix (`P-404`, `P404`, `p 404`, `HA 8176`, `el9621s`, `GLA-9326B`). Fewer
+# digits are sizes and sockets (`E27`, `H13`, `T8`). No unit may follow (`PD 20W`, `USB 3000mAh`).
 _MODEL = re.compile(
-    r"(?<![A-Za-z0-9])(?P<prefix>[A-Za-z]{1,4})(?P<sep>[- ]?)(?P<digits>\d{2,6})(?P<suffix>[A-Za-z]{0,3})(?![A-Za-z0-9])"
+    r"(?<![A-Za-z0-9])(?P<prefix>[A-Za-z]{1,4})(?P<sep>[- ]?)(?P<digits>\d{2,6})"
+    r"(?P<suffix>[A-Za-z]{0,3})(?![A-Za-z0-9])"
 )
 _MODEL_AFTER_WORD = re.compile(r"(?:รุ่น|model|แบบ|mod\.)\s*[:：]?\s*$", re.IGNORECASE)
 _UNIT_SUFFIXES = {

@@ -281,8 +281,8 @@ class Matcher:
             lic = best.entry.licence
             reasons.add(f"licence_{lic.status}", f"the matching licence {lic.licence_no} is {lic.status}")
             reasons.sentence = (
-                f"Uncertified: the only matching licence, {lic.licence_no}, is {lic.status}; no active licence "
-                f"of มอก. {tis_number} covers {brand.display or model_text}."
+                f"Uncertified: the only matching licence, {lic.licence_no}, is {lic.status}; "
+                f"no active licence of มอก. {tis_number} covers {brand.display or model_text}."
             )
             return Verdict(facts.listing_id, UNCERTIFIED, tis_number, None, 85.0, reasons.render())
         brand_licences = self.index.for_standard_brand(standard_keys, brand.key) if brand.key else []
@@ -295,7 +295,10 @@ class Matcher:
             score = 80.0
         elif brand.key:
             reasons.add("brand_not_licensed", f"{brand.display} holds no licence for มอก. {tis_number}")
-            reasons.sentence = f"Uncertified: no licence for มอก. {tis_number} ({found.term}) is held for brand {brand.display}."
+            reasons.sentence = (
+                f"Uncertified: no licence for มอก. {tis_number} ({found.term}) is held for brand "
+                f"{brand.display}."
+            )
             score = 90.0 if not brand.known else 85.0
         else:
             reasons.add("model_not_licensed", f"model {model_text} is on no licence for มอก. {tis_number}")
@@ -399,9 +402,13 @@ def _model_matches(listing_model: str, licensed: frozenset[str]) -> bool:
         longer, shorter = (
             (model, listing_model) if len(model) > len(listing_model) else (listing_model, model)
         )
-        if longer.startswith(shorter) and len(longer) - len(shorter) <= 1 and longer[-1].isalpha():
-            if any(ch.isdigit() for ch in shorter) and shorter[-1].isdigit():
-                return True
+        if (
+            longer.startswith(shorter)
+            and len(longer) - len(shorter) <= 1
+            and longer[-1].isalpha()
+            and shorter[-1].isdigit()
+        ):
+            return True
         if len(model) >= 5 and fuzz.ratio(listing_model, model) >= MODEL_FUZZY_MIN:
             return True
     return False

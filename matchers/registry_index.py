@@ -20,7 +20,7 @@ _LICENCE_PREFIX = re.compile(r"^\(\d+\)")
 
 
 def standard_key(tis_number: str) -> str:
-    """A standard without its edition year, spacing normalised (`60335 เล่ม 2(23)-2564` → `60335 เล่ม 2(23)`)."""
+    """A standard without its edition year (`60335 เล่ม 2(23)-2564` → `60335 เล่ม 2(23)`)."""
     text = " ".join((tis_number or "").split())
     return _YEAR_SUFFIX.sub("", text)
 

@@ -1,14 +1,23 @@
 """The product vocabulary: which words name a product under which mandatory standard.
 
-The data ships as `standards_data/vocabulary.csv` (UTF-8, header row), one word or phrase per row:
+The data ships as `standards_data/vocabulary.csv` (UTF-8, header row), one word or phrase per row.
+Columns:
 
-| column | meaning |
-|---|---|
-| `tis_number` | canonical standard (`<base>[ เล่ม <part>[(<sub>)]]-<BE year>`) the row is about; empty for generic rows |
-| `family` | short English name of the product family (`cord_extension_set`, `power_bank`, …) |
-| `kind` | `product`: the term names a product under `tis_number`; `not_product`: the term names something that is *not* a regulated product (a case, a socket cover, a baby bottle, a USB cable) — when it is the head of a title it wins over product words after it, and `tis_number` then names the standard it is easily confused with (or is empty); `related_standard`: products of `family` also carry `tis_number` (e.g. LED lamps carry 1955 as well as 2780), so claiming it is not a mismatch (`term` empty) |
-| `term` | the word or phrase as sellers write it: Thai, English, or mixed (`หลอด LED`). Spelling variants are separate rows; tone marks and spacing between Thai words do not matter (see `matchers.normalize.match_key`) |
-| `search` | `1` if the term is a good marketplace search keyword for the standard (spiders use these), else `0` |
+- `tis_number`: the canonical standard (`<base>[ เล่ม <part>[(<sub>)]]-<BE year>`) the row is about;
+  may be empty on `not_product` rows.
+- `family`: short English name of the product family (`cord_extension_set`, `power_bank`, …).
+- `kind`:
+  - `product`: the term names a product under `tis_number`;
+  - `not_product`: the term names something that is *not* a regulated product (a case, a socket
+    cover, a baby bottle, a USB cable). At the head of a title it wins over product words after it;
+    `tis_number`/`family` then name what it is easily confused with (or are empty);
+  - `related_standard`: products of `family` also carry `tis_number` (LED lamps carry 1955 as well
+    as 2780), so claiming it is not a mismatch; `term` is empty.
+- `term`: the word or phrase as sellers write it: Thai, English, or mixed (`หลอด LED`). Spelling
+  variants are separate rows; tone marks and spaces between Thai words do not matter (see
+  `matchers.normalize.match_key`).
+- `search`: `1` if the term is a good marketplace search keyword for the standard (spiders use
+  these), else `0`.
 
 Matching rules (`Vocabulary.find_terms`): Thai terms match anywhere (brands are glued to Thai words:
 `CSCรางปลั๊กไฟ`); Latin terms match on word boundaries, with an optional plural `s`. At one position the
