@@ -193,10 +193,8 @@ def crawl_command(args: argparse.Namespace) -> int:
         job_dirs = {plan.name: Path(args.jobdir)} if args.jobdir else {}
         outcomes = run_crawls([plan], settings, out_dir, job_dirs)
 
-    if len(outcomes) == 1 and not args.all:
-        summary = outcomes[0].summary
-    else:
-        summary = combine_summaries(outcomes)
+    single = len(outcomes) == 1 and not args.all
+    summary = outcomes[0].summary if single else combine_summaries(outcomes)
     summary["outputs"] = {
         "summary": str(out_dir / SUMMARY_FILE),
         "listings": str(out_dir / LISTINGS_FILE),

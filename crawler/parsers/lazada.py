@@ -44,9 +44,10 @@ def canonical_product_url(url: str) -> str:
 
 
 def absolute_link(page_url: str, link: str) -> str:
-    """Resolve a card link. Lazada writes `//www.lazada.co.th/products/…`: the site is https-only, so a
-    scheme-relative link means https even when the catalog came from a plain-http mirror."""
-    if link.startswith("//"):
+    """Resolve a card link. Lazada writes `//www.lazada.co.th/products/…`; its site is https-only, so a
+    scheme-relative link to another host (a recorded mirror's catalog) means https; to the page's own
+    host (the real site, the demo market) it keeps the page's scheme."""
+    if link.startswith("//") and urlsplit("http:" + link).netloc != urlsplit(page_url).netloc:
         return "https:" + link
     return urljoin(page_url, link)
 

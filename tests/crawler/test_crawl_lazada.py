@@ -164,7 +164,7 @@ async def test_bad_spider_arguments_fail_before_any_request(tmp_path):
                     LazadaSpider, local_settings(tmp_path), **({"base_url": site.base_url} | arguments)
                 )
             except ValueError as error:
-                assert list(arguments.values())[0] in str(error)
+                assert next(iter(arguments.values())) in str(error)
             else:
                 raise AssertionError(f"{arguments} was accepted")
     assert site.requests == []

@@ -51,7 +51,8 @@ def serve_shop(site: TestSite) -> None:
     )
     site.html(
         "/collections/plugs",
-        '<html><body><a href="/products/helmet-index-titan">d</a><a href="/products/broken">e</a></body></html>',
+        '<html><body><a href="/products/helmet-index-titan">d</a>'
+        '<a href="/products/broken">e</a></body></html>',
         page=2,
     )
     for path in PRODUCTS:

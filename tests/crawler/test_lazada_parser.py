@@ -223,3 +223,14 @@ def test_missing_fields_in_module_data_leave_the_card_values():
     listing = LazadaProductPage(html, PRODUCT_URL, NOW).enrich(card)
     assert listing.brand == "Toshiba"
     assert listing.attributes == {}
+
+
+def test_scheme_relative_links_keep_the_page_scheme_on_the_same_host_and_mean_https_elsewhere():
+    mirror = "http://127.0.0.1:8000/catalog/?q=x&page=1&ajax=true"
+    cards = [
+        lazada_card(1, "ปลั๊กพ่วง", "99.00", host="//127.0.0.1:8000"),
+        lazada_card(2, "ปลั๊กพ่วง 2", "99.00"),  # //www.lazada.co.th
+    ]
+    page = catalog(cards, total=2, url=mirror)
+    assert page.listings[0].url == "http://127.0.0.1:8000/products/i1-s5000000001.html"
+    assert page.listings[1].url == "https://www.lazada.co.th/products/i2-s5000000002.html"
