@@ -393,7 +393,8 @@ def family_search_terms(use_vocabulary: bool = True) -> dict[str, tuple[str, ...
 
     Regulated families get their nouns, their synonyms and — when `use_vocabulary` — every product
     word the project's vocabulary has for their standard, so every keyword a spider derives from the
-    vocabulary finds its family here.
+    vocabulary finds its family here. Unregulated goods get their own words, and near-misses also the
+    nouns of the product they are mistaken for.
     """
     extra: dict[str, list[str]] = {}
     if use_vocabulary:
@@ -407,7 +408,10 @@ def family_search_terms(use_vocabulary: bool = True) -> dict[str, tuple[str, ...
         words = [*family.nouns, *family.search_terms, *extra.get(family.tis_number, ())]
         terms[family.key] = tuple(dict.fromkeys(words))
     for product in UNREGULATED:
-        terms[product.key] = product.search_terms
+        # Search engines show accessories under the product they go with (a regulator under ถังแก๊ส):
+        # near-misses also match their regulated family's nouns, ranked after title matches.
+        related = FAMILY_BY_KEY[product.near_miss_of].nouns if product.near_miss_of else ()
+        terms[product.key] = tuple(dict.fromkeys([*product.search_terms, *related]))
     return terms
 
 

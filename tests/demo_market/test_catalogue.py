@@ -318,3 +318,15 @@ def test_ten_thousand_listings_generate(registry):
 def test_negative_size_is_refused():
     with pytest.raises(ValueError, match="size"):
         build_catalogue(-1)
+
+
+def test_search_finds_by_title_and_by_family_and_shows_accessories_after_products(catalogue):
+    results = catalogue.search("ถังแก๊ส", "lazada") + catalogue.search("ถังแก๊ส", "shopee")
+    assert any(entry.family == "lpg_cylinder" for entry in results)
+    # a regulator or trolley shows up under the cylinder search even when its title lacks the word
+    assert any(entry.case == "not_regulated.near_miss" and "ถังแก๊ส" not in entry.title for entry in results)
+    ranked = catalogue.search("ถังแก๊ส", "lazada")
+    in_title = [("ถังแก๊ส" in entry.title) for entry in ranked]
+    assert in_title == sorted(in_title, reverse=True)  # title matches first
+    assert catalogue.search("  ", "lazada") == []
+    assert catalogue.search("ไม่มีสินค้านี้แน่นอน", "shopee") == []
