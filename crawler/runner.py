@@ -91,12 +91,11 @@ def run_crawls(
     settings: Settings,
     out_dir: Path,
     job_dirs: Mapping[str, Path] | None = None,
-    install_root_handler: bool = True,
 ) -> list[CrawlOutcome]:
     """Run the plans one after another in this process (starts and stops the reactor: once only)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     job_dirs = dict(job_dirs or {})
-    process = AsyncCrawlerProcess(settings, install_root_handler=install_root_handler)
+    process = AsyncCrawlerProcess(settings)
     loader = get_spider_loader(settings)
     started: list[tuple[CrawlPlan, Crawler | None, str | None]] = []
 
