@@ -86,8 +86,8 @@ def print_demo_summary(
         s = outcome.summary
         line = (
             f"  {outcome.plan.name:<7} {s.get('pages_fetched', 0):>4} pages fetched, "
-            f"{s.get('listings', 0):>4} listings, {s.get('blocked', 0)} blocked, {s.get('failed', 0)} failed, "
-            f"{s.get('parse_errors', 0)} parse errors"
+            f"{s.get('listings', 0):>4} listings, {s.get('blocked', 0)} blocked, "
+            f"{s.get('failed', 0)} failed, {s.get('parse_errors', 0)} parse errors"
         )
         print(line + (f" — could not run: {outcome.error}" if outcome.error else ""))
     verdicts = Counter(combined.get("verdicts") or {})
