@@ -1,0 +1,54 @@
+"""EvidenceStore: content-addressed gzip bodies, written once, checkable against their hash."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from pipelines.evidence import EvidenceStore, evidence_dir_from_settings
+
+BODY = '{"items":[{"item_basic":{"itemid":21000000829,"name":"ปลั๊กไฟ 4 ช่อง มอก.2432-2555"}}]}'.encode()
+URL = "https://shopee.co.th/api/v4/search/search_items?keyword=ปลั๊กไฟ&newest=0"
+
+
+def test_record_writes_gzip_named_by_the_body_hash(tmp_path: Path) -> None:
+    store = EvidenceStore(tmp_path / "evidence")
+    sha256 = store.record(URL, BODY, "2026-01-05T03:00:01Z")
+    assert sha256 == hashlib.sha256(BODY).hexdigest()
+    assert gzip.decompress((tmp_path / "evidence" / f"{sha256}.gz").read_bytes()) == BODY
+    assert store.lookup(URL) == (sha256, "2026-01-05T03:00:01Z")
+    assert store.read(sha256) == BODY
+    assert store.lookup("https://shopee.co.th/other") is None
+    assert not list((tmp_path / "evidence").glob(".partial-*"))
+
+
+def test_evidence_is_never_rewritten(tmp_path: Path) -> None:
+    store = EvidenceStore(tmp_path)
+    sha256 = store.record(URL, BODY, "2026-01-05T03:00:01Z")
+    path = store.path_for(sha256)
+    stamp = path.stat().st_mtime_ns
+    again = EvidenceStore(tmp_path).record(URL, BODY, "2026-01-12T03:00:01Z")  # next week, same body
+    assert again == sha256 and path.stat().st_mtime_ns == stamp
+    log = (tmp_path / "fetch_log.csv").read_text(encoding="utf-8").splitlines()
+    assert log[0] == "fetched_at,sha256,size,url" and len(log) == 3
+
+
+def test_tampered_file_is_detected(tmp_path: Path) -> None:
+    store = EvidenceStore(tmp_path)
+    sha256 = store.record(URL, BODY)
+    store.path_for(sha256).write_bytes(gzip.compress(b"edited"))
+    with pytest.raises(ValueError, match="does not match its hash"):
+        store.read(sha256)
+
+
+def test_evidence_folder_follows_the_database() -> None:
+    assert evidence_dir_from_settings({"TISWATCH_EVIDENCE_DIR": "/srv/evidence"}) == Path("/srv/evidence")
+    assert evidence_dir_from_settings({"TISWATCH_DB_URL": "sqlite:///out/tiswatch.sqlite"}) == Path(
+        "out/evidence"
+    )
+    assert evidence_dir_from_settings({"TISWATCH_DB_URL": "postgresql://db/tiswatch"}) == Path(
+        "data/evidence"
+    )
