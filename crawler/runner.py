@@ -135,7 +135,7 @@ def run_crawls(
 
     outcomes = []
     for plan, crawler, error in started:
-        stats = dict(crawler.stats.get_stats()) if crawler is not None and crawler.stats else {}
+        stats = _stats_of(crawler)
         summary = build_summary(stats, plan.spider, plan.arguments)
         summary["name"] = plan.name
         if error is not None:
@@ -149,10 +149,20 @@ def run_crawls(
     return outcomes
 
 
+def _stats_of(crawler: Crawler | None) -> dict[str, Any]:
+    """A crawler's final stats; empty when it never started (Scrapy sets `stats` at crawl start)."""
+    if crawler is None:
+        return {}
+    try:
+        stats = crawler.stats
+    except RuntimeError:
+        return {}
+    return dict(stats.get_stats()) if stats is not None else {}
+
+
 def _interrupted(crawler: Crawler | None) -> bool:
-    if crawler is None or crawler.stats is None:
-        return False
-    return crawler.stats.get_value("finish_reason") not in (None, "finished")
+    reason = _stats_of(crawler).get("finish_reason")
+    return reason is not None and reason != "finished"
 
 
 def _stop_reactor() -> None:
