@@ -6,9 +6,9 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, Table, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from matchers.verdict import FLAGGED_VERDICTS
@@ -27,7 +27,7 @@ from pipelines.store.models import (
 )
 from pipelines.store.types import parse_utc, utcnow
 from pipelines.store.upsert import upsert
-from standards_data.database import make_engine
+from standards_data.database import Base, make_engine
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,10 @@ class NewDecision:
     note: str
     content_hash: str
     source: str
+
+
+def _table(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
 
 
 def _json_safe(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -173,7 +177,7 @@ class HistoryStore:
         with self._sessions.begin() as session:
             listing_key = upsert(
                 session,
-                ListingRecord.__table__,
+                _table(ListingRecord),
                 {
                     "platform": data["platform"],
                     "listing_id": str(data["listing_id"]),
@@ -205,7 +209,7 @@ class HistoryStore:
             if evidence is not None:
                 evidence_id = upsert(
                     session,
-                    Evidence.__table__,
+                    _table(Evidence),
                     {
                         "sha256": evidence.sha256,
                         "url": evidence.url,
@@ -216,7 +220,7 @@ class HistoryStore:
                 )
             return upsert(
                 session,
-                Observation.__table__,
+                _table(Observation),
                 {
                     "run_id": run_id,
                     "listing_key": listing_key,
@@ -250,7 +254,7 @@ class HistoryStore:
     ) -> int:
         return upsert(
             session,
-            Verdict.__table__,
+            _table(Verdict),
             {
                 "listing_key": listing_key,
                 "content_hash": digest,
