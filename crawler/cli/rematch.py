@@ -1,0 +1,82 @@
+"""`tiswatch rematch`: re-judge every stored listing against the current registry and vocabulary.
+
+    tiswatch rematch [--db URL] [--registry FILE.csv] [--by NAME] [--limit N]
+
+Prints what changed (newly flagged first, e.g. listings whose licence was revoked) and stores it
+(`pipelines.rematch`: the verdicts, plus a `rematch_runs` row and one `rematch_changes` row per change).
+Exit codes: 0 done, 1 nothing to re-match against (no registry imported and no --registry).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from crawler.cli import add_db_argument
+from crawler.cli.registry import default_officer
+from standards_data.database import make_engine
+
+
+def _judgement_text(judgement: Any) -> str:
+    if judgement is None:
+        return "(not judged)"
+    text = judgement.verdict
+    if judgement.licence_no:
+        text += f" [{judgement.licence_no}]"
+    return text
+
+
+def rematch_command(args: argparse.Namespace) -> int:
+    from pipelines.rematch import CHANGED, CLEARED, NEWLY_FLAGGED, NoRegistryError, rematch
+
+    try:
+        result = rematch(make_engine(args.db), run_by=args.by, registry_csv=args.registry)
+    except NoRegistryError as error:
+        print(f"rematch: {error}", file=sys.stderr)
+        return 1
+    vocabulary = (
+        f"stored vocabulary version {result.vocabulary_version}"
+        if result.vocabulary_version is not None
+        else "the bundled vocabulary"
+    )
+    print(
+        f"rematch {result.rematch_id}: {result.listings} stored listings judged against "
+        f"{result.registry.ref.source} ({len(result.registry.licences)} licences) and {vocabulary}: "
+        f"{len(result.changes)} changed — {result.count(NEWLY_FLAGGED)} newly flagged, "
+        f"{result.count(CLEARED)} cleared, {result.count(CHANGED)} other changes; "
+        f"{len(result.errors)} could not be judged"
+    )
+    for kind, title in ((NEWLY_FLAGGED, "newly flagged"), (CLEARED, "cleared"), (CHANGED, "changed")):
+        changes = [change for change in result.changes if change.kind == kind]
+        if not changes:
+            continue
+        print(f"\n{title} ({len(changes)}):")
+        shown = changes[: args.limit] if args.limit else changes
+        for change in shown:
+            print(
+                f"  {change.platform} {change.listing_id}  {change.title[:60]}\n"
+                f"    {_judgement_text(change.old)} -> {_judgement_text(change.new)}: {change.explanation}"
+            )
+        if len(shown) < len(changes):
+            print(f"  … {len(changes) - len(shown)} more (stored; use --limit 0 to print all)")
+    for name, message in result.errors:
+        print(f"rematch: could not judge {name}: {message}", file=sys.stderr)
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "rematch",
+        help="re-judge every stored listing against the current registry and vocabulary; store the changes",
+    )
+    parser.add_argument(
+        "--registry",
+        default=None,
+        metavar="FILE.csv",
+        help="judge against this canonical registry CSV instead of the newest imported version",
+    )
+    parser.add_argument("--by", default=default_officer(), metavar="NAME", help="who runs the re-match")
+    parser.add_argument("--limit", type=int, default=50, help="changes printed per section (0 = all)")
+    add_db_argument(parser)
+    parser.set_defaults(handler=rematch_command)
