@@ -1,7 +1,8 @@
 """`tiswatch demo-market`: serve the bundled demo marketplace on its own, for pointing spiders at it.
 
     tiswatch demo-market --port 8000 [--size 400] [--seed 2432] [--block-shopee [KEYWORD ...]]
-                         [--shopee-block-style hard|soft] [--malformed] [--truth FILE]
+                         [--shopee-block-style hard|soft] [--block-lazada [KEYWORD ...]]
+                         [--throttle-every N] [--malformed] [--truth FILE]
 
 Serves on 127.0.0.1 until Ctrl-C. `--truth FILE` also writes each listing's intended verdict (JSON Lines,
 one line per listing per platform) before serving, so a crawl + match of the market can be scored.
@@ -51,6 +52,16 @@ def register(subparsers: Any) -> None:
         default="hard",
         help="hard: HTTP 403 + named-key body (default); soft: HTTP 200 + numeric-key body",
     )
+    parser.add_argument(
+        "--block-lazada",
+        nargs="*",
+        metavar="KEYWORD",
+        default=None,
+        help="redirect Lazada catalog searches to the slider challenge: all of them, or only these keywords",
+    )
+    parser.add_argument(
+        "--throttle-every", type=int, default=0, metavar="N", help="answer every Nth search with HTTP 429"
+    )
     parser.add_argument("--malformed", action="store_true", help="serve some broken pages (see malformed.py)")
     parser.add_argument("--truth", type=Path, metavar="FILE", help="write the intended verdicts (JSON Lines)")
     parser.set_defaults(handler=run)
@@ -83,6 +94,8 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         blocked_shopee=_blocked_option(args.block_shopee),
         shopee_block_style=args.shopee_block_style,
+        blocked_lazada=_blocked_option(args.block_lazada),
+        throttle_every=args.throttle_every,
         malformed=args.malformed,
     )
     built = time.perf_counter() - started
@@ -107,9 +120,12 @@ def run(args: argparse.Namespace) -> int:
         f"  Shopee search:  {base}/api/v4/search/search_items?keyword=ปลั๊กพ่วง&newest=0&limit=60&by=relevancy"
     )
     print(f"  schema.org shop: {base}/shop/   sitemap: {base}/sitemap.xml")
-    if market.block_all_shopee or market.blocked_keywords:
-        blocked = "every keyword" if market.block_all_shopee else ", ".join(sorted(market.blocked_keywords))
-        print(f"  Shopee blocked ({args.shopee_block_style}) for: {blocked}")
+    if market.blocked_shopee:
+        print(f"  Shopee blocked ({args.shopee_block_style}) for: {market.blocked_shopee.describe()}")
+    if market.blocked_lazada:
+        print(f"  Lazada slider challenge for: {market.blocked_lazada.describe()}")
+    if args.throttle_every:
+        print(f"  every {args.throttle_every}th search answered 429")
     if args.malformed:
         print(
             f"  malformed mode: {len(market.malformed_urls())} broken listing pages, plus broken search pages"

@@ -16,6 +16,8 @@ from crawler.demo_market import malformed as mf
 from crawler.demo_market.catalogue import CatalogueEntry
 
 PAGE_SIZE = 40
+# Where Lazada (Alibaba's traffic guard) sends a client it takes for a bot: a slider challenge page.
+PUNISH_PATH = "/catalog/_____tmd_____/punish"
 _SOLD_SUFFIX = " sold"
 
 
@@ -271,3 +273,19 @@ def cut_inside_module_data(page: str) -> str:
     start = page.index("var __moduleData__")
     end = page.index("var pdpTrackingData")
     return page[: start + (end - start) // 2]
+
+
+def slider_page(token: str) -> str:
+    """Lazada's slider challenge ("slide to verify"): what a blocked catalog search lands on."""
+    config = json.dumps(
+        {"action": "captcha", "HOST": "", "PATH": PUNISH_PATH, "x5secdata": token, "NCAPPKEY": "X82Y"}
+    )
+    return (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>Lazada</title>\n'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">\n'
+        f"<script>window._config_ = {config};</script>\n"
+        '</head><body><div id="nocaptcha" class="nc-container"><div id="nc_1_wrapper">'
+        '<div id="nc_1__scale_text"><span class="nc-lang-cnt">Please slide to verify</span></div>'
+        '<span id="nc_1_n1z" class="nc_iconfont btn_slide"></span></div></div>\n'
+        '<script src="//g.alicdn.com/sd/nch5/index.js"></script></body></html>\n'
+    )

@@ -17,9 +17,16 @@ URLs (all GET; HEAD works too):
 - `/sitemap.xml` (index) → `/sitemap_collections.xml`, `/sitemap_products_<n>.xml`: the shop's sitemaps.
 - `/img/<name>.jpg`: a placeholder image.
 
-Options: `size` and `seed` (the catalogue), `blocked_shopee` (True: every Shopee search is answered with
-error 90309999; a collection of keywords: only those), `shopee_block_style` (`hard`: HTTP 403, `soft`:
-HTTP 200, see `render_shopee`), `malformed` (see `malformed.py`), `malformed_keywords`.
+- `/catalog/_____tmd_____/punish?x5secdata=…`: Lazada's slider challenge (where blocked searches land).
+
+Options:
+- `size`, `seed`: the catalogue (or pass a built `catalogue`);
+- `blocked_shopee`: True answers every Shopee search with error 90309999, a collection of keywords only
+  those; `shopee_block_style`: `hard` (HTTP 403) or `soft` (HTTP 200), see `render_shopee`;
+- `blocked_lazada`: the same for Lazada catalog searches, which are redirected (302) to the slider page;
+- `throttle_every`: N > 0 answers every Nth search request (both APIs counted together) with HTTP 429
+  and `Retry-After: 1`;
+- `malformed`, `malformed_keywords`: broken answers, see `malformed.py`.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Collection
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -67,6 +75,31 @@ _SITEMAP_PRODUCTS = re.compile(r"^/sitemap_products_(\d+)\.xml$")
 _IMAGE = re.compile(r"^/img/[\w.-]+\.jpg$")
 
 
+@dataclass(frozen=True)
+class KeywordRule:
+    """Which search keywords an option applies to: all of them, or a set (compared normalised)."""
+
+    everything: bool = False
+    keywords: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, value: bool | Collection[str]) -> KeywordRule:
+        if isinstance(value, bool):
+            return cls(everything=value)
+        if isinstance(value, str):  # one keyword, not its characters
+            value = [value]
+        return cls(keywords=frozenset(normalise_keyword(keyword) for keyword in value))
+
+    def __contains__(self, keyword: object) -> bool:
+        return self.everything or (isinstance(keyword, str) and normalise_keyword(keyword) in self.keywords)
+
+    def __bool__(self) -> bool:
+        return self.everything or bool(self.keywords)
+
+    def describe(self) -> str:
+        return "every keyword" if self.everything else ", ".join(sorted(self.keywords))
+
+
 class BadRequest(ValueError):
     """A query parameter the market cannot use (answered with HTTP 400 naming the parameter)."""
 
@@ -82,6 +115,8 @@ class DemoMarket:
         seed: int = DEFAULT_SEED,
         blocked_shopee: bool | Collection[str] = False,
         shopee_block_style: str = "hard",
+        blocked_lazada: bool | Collection[str] = False,
+        throttle_every: int = 0,
         malformed: bool = False,
         malformed_keywords: Collection[str] = (),
         catalogue: Catalogue | None = None,
@@ -92,15 +127,15 @@ class DemoMarket:
             )
         self.requested_port = port
         self.catalogue = catalogue if catalogue is not None else build_catalogue(size, seed)
-        if isinstance(blocked_shopee, bool):
-            self.block_all_shopee = blocked_shopee
-            self.blocked_keywords: frozenset[str] = frozenset()
-        else:
-            self.block_all_shopee = False
-            self.blocked_keywords = frozenset(normalise_keyword(k) for k in blocked_shopee)
+        if throttle_every < 0:
+            raise ValueError(f"throttle_every must be >= 0, got {throttle_every}")
+        self.blocked_shopee = KeywordRule.of(blocked_shopee)
         self.shopee_block_style = shopee_block_style
+        self.blocked_lazada = KeywordRule.of(blocked_lazada)
+        self.throttle_every = throttle_every
         self.malformed = malformed
-        self.malformed_keywords = frozenset(normalise_keyword(k) for k in malformed_keywords)
+        self.malformed_keywords = KeywordRule.of(malformed_keywords)
+        self._searches = 0
         self._collections = self._group_shop_collections()
         self._shop_urls = [entry.shop_handle for entry in self.catalogue if "shop" in entry.platforms]
         self._server: ThreadingHTTPServer | None = None
@@ -175,7 +210,20 @@ class DemoMarket:
             self._counts[route] += 1
 
     def is_blocked(self, keyword: str) -> bool:
-        return self.block_all_shopee or normalise_keyword(keyword) in self.blocked_keywords
+        """True when a Shopee search for `keyword` is answered with the 90309999 block."""
+        return keyword in self.blocked_shopee
+
+    def _throttled(self) -> bool:
+        """Count a search request; True when it is one the market answers with 429."""
+        if not self.throttle_every:
+            return False
+        with self._counts_lock:
+            self._searches += 1
+            return self._searches % self.throttle_every == 0
+
+    def _too_many_requests(self, route: str) -> tuple[int, str, bytes, dict[str, str]]:
+        body = "<html><head><title>429 Too Many Requests</title></head><body>Too Many Requests</body></html>"
+        return self._text(route, 429, HTML_TYPE, body, {"Retry-After": "1"})
 
     def malformed_urls(self) -> list[tuple[str, str]]:
         """(path, kind) of every per-listing page served broken in malformed mode (empty otherwise)."""
@@ -206,6 +254,9 @@ class DemoMarket:
             return self._text("robots", 200, "text/plain; charset=utf-8", self._robots())
         if path in ("/catalog", "/catalog/"):
             return self._lazada_catalog(query)
+        if path == render_lazada.PUNISH_PATH:
+            token = _param(query, "x5secdata")
+            return self._text("lazada_slider", 200, HTML_TYPE, render_lazada.slider_page(token))
         if path == "/api/v4/search/search_items":
             return self._shopee_search(query)
         if match := _LAZADA_PRODUCT.match(path):
@@ -275,10 +326,16 @@ class DemoMarket:
         except BadRequest as error:
             return self._json("bad_request", 400, {"error": str(error)})
         keyword = _param(query, "q")
+        if keyword in self.blocked_lazada:
+            token = render_shopee.tracking_id(f"lazada|{keyword}|{page}").replace("-", "")
+            location = f"{self.base_url}{render_lazada.PUNISH_PATH}?x5secdata={token}&x5step=1"
+            return self._text("lazada_blocked", 302, HTML_TYPE, "", {"Location": location})
+        if self._throttled():
+            return self._too_many_requests("lazada_throttled")
         results = self.catalogue.search(keyword, "lazada")
         payload = render_lazada.catalog_payload(keyword, page, results, self.host, self.malformed)
         broken = (self.malformed and page == mf.BROKEN_CATALOG_PAGE) or (
-            page == 1 and normalise_keyword(keyword) in self.malformed_keywords
+            page == 1 and keyword in self.malformed_keywords
         )
         if _param(query, "ajax").lower() != "true":
             text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
@@ -313,6 +370,8 @@ class DemoMarket:
                 self.shopee_block_style, f"{keyword}|{_param(query, 'newest')}|{self.catalogue.seed}"
             )
             return self._json("shopee_blocked", status, body)
+        if self._throttled():
+            return self._too_many_requests("shopee_throttled")
         try:
             newest = max(0, _int_param(query, "newest", 0))
             limit = min(
@@ -323,7 +382,7 @@ class DemoMarket:
         results = self.catalogue.search(keyword, "shopee")
         payload = render_shopee.search_payload(results, newest, limit, self.malformed)
         broken = (self.malformed and newest == mf.BROKEN_SEARCH_PAGE_INDEX * limit) or (
-            newest == 0 and normalise_keyword(keyword) in self.malformed_keywords
+            newest == 0 and keyword in self.malformed_keywords
         )
         if broken:
             return self._broken_json("shopee_search_broken", payload)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import socket
+import urllib.error
+import urllib.request
 import urllib.robotparser
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote, urlsplit
@@ -337,3 +339,54 @@ def test_sitemap_index_lists_every_shop_product(market):
     products = {urlsplit(url).path for url in urls if "/shop/products/" in url}
     assert products == {entry.path("shop") for entry in market.catalogue.on("shop")}
     assert any("/shop/collections/" in url for url in urls)
+
+
+# --- Lazada slider and 429 bursts -------------------------------------------------------------------
+
+
+def test_blocked_lazada_redirects_to_the_slider_challenge():
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    with DemoMarket(port=0, size=300, blocked_lazada={"พัดลม"}) as market:
+        opener = urllib.request.build_opener(NoRedirect)
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            opener.open(catalog_url(market, "พัดลม"))
+        assert answer.value.code == 302
+        location = answer.value.headers["Location"]
+        assert "/_____tmd_____/punish?x5secdata=" in location
+        slider = fetch(catalog_url(market, "พัดลม"))  # followed, as a crawler would
+        assert slider.status == 200 and 'id="nc_1_n1z"' in slider.text and "x5secdata" in slider.text
+        assert fetch(catalog_url(market, "เตารีด")).json()["mods"]["listItems"]
+        assert fetch(search_url(market, "พัดลม")).json()["total_count"] > 0  # Shopee is not blocked
+
+
+def test_throttle_every_answers_429_with_retry_after():
+    with DemoMarket(port=0, size=300, throttle_every=3) as market:
+        statuses = [
+            fetch(catalog_url(market, KEYWORD)).status if i % 2 else fetch(search_url(market, KEYWORD)).status
+            for i in range(6)
+        ]
+        assert statuses == [200, 200, 429, 200, 200, 429]
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            for _ in range(3):
+                urllib.request.urlopen(search_url(market, KEYWORD))
+        assert answer.value.code == 429 and answer.value.headers["Retry-After"] == "1"
+        assert fetch(f"{market.base_url}/robots.txt").status == 200  # only searches are throttled
+
+
+def test_the_project_s_block_detector_recognises_every_block_answer():
+    from crawler.parsers.blocks import detect_block
+
+    with (
+        DemoMarket(port=0, size=300, blocked_shopee=True, blocked_lazada=True) as hard,
+        DemoMarket(port=0, size=300, blocked_shopee=True, shopee_block_style="soft") as soft,
+    ):
+        for url in (search_url(hard, KEYWORD), search_url(soft, KEYWORD)):
+            assert detect_block(url, fetch(url).text) is not None, url
+        slider_url = catalog_url(hard, KEYWORD)
+        with urllib.request.urlopen(slider_url) as response:  # follows the redirect
+            final_url, text = response.geturl(), response.read().decode()
+        assert detect_block(final_url, text) is not None
+        assert detect_block(slider_url, fetch(catalog_url(soft, KEYWORD)).text) is None  # ordinary page
