@@ -178,3 +178,24 @@ def test_registry_and_rematch_cli_end_to_end(
     assert "wrote 7 licences of registry version 2" in exported.stdout
     shown = tiswatch("registry", "show", "น3310-60/2879")
     assert "status    revoked" in shown.stdout and "versions 1–until version 2" in shown.stdout
+
+
+def test_rematch_uses_the_newest_stored_vocabulary(
+    engine: Engine, data_dir: Path, write_csv, registry_lines: list[str]
+) -> None:
+    from standards_data.registry_import.vocabulary import import_vocabulary
+
+    import_registry(engine, write_csv("v1.csv", registry_lines), mode="replace", imported_by="officer")
+    before = crawl_into_store(engine)
+    assert before["28841377.1003"] == "uncertified"  # ปลั๊กพ่วง of a brand with no licence
+    # An officer's vocabulary without the cord-extension-set words: that listing names no regulated product.
+    lines = (data_dir / "vocabulary_small.csv").read_text(encoding="utf-8").splitlines()
+    without_plugs = [line for line in lines if not line.startswith("2432-2555,")]
+    assert import_vocabulary(engine, write_csv("vocabulary.csv", without_plugs), imported_by="officer").ok
+
+    result = rematch(engine, run_by="officer")
+    assert result.vocabulary_version == 1
+    changes = {change.listing_id: change for change in result.changes}
+    assert changes["28841377.1003"].kind == CLEARED
+    assert changes["28841377.1003"].new.verdict == "not_regulated"
+    assert "28841377.1001" not in changes  # the power bank words are still there
