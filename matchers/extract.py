@@ -170,10 +170,11 @@ def strip_codes(text: str) -> str:
 # --- Model codes ------------------------------------------------------------------------------------
 
 # A model code: 1–4 letters, optional hyphen/space, 3–6 digits (2 when hyphenated or after `รุ่น`),
-# optional 1–3 letter suffix (`P-404`, `P404`, `p 404`, `HA 8176`, `el9621s`, `GLA-9326B`). Fewer
+# optional 1–3 letter suffix (`P-404`, `P404`, `p 404`, `HA 8176`, `el9621s`, `GLA-9326B`); one letter
+# may lead the digits after a hyphen (`FP-J30TA`). Fewer
 # digits are sizes and sockets (`E27`, `H13`, `T8`). No unit may follow (`PD 20W`, `USB 3000mAh`).
 _MODEL = re.compile(
-    r"(?<![A-Za-z0-9])(?P<prefix>[A-Za-z]{1,4})(?P<sep>[- ]?)(?P<digits>\d{2,6})"
+    r"(?<![A-Za-z0-9])(?P<prefix>[A-Za-z]{1,4})(?P<sep>[- ]?)(?P<letter>[A-Za-z]?)(?P<digits>\d{2,6})"
     r"(?P<suffix>[A-Za-z]{0,3})(?![A-Za-z0-9])"
 )
 _MODEL_AFTER_WORD = re.compile(r"(?:รุ่น|model|แบบ|mod\.)\s*[:：]?\s*$", re.IGNORECASE)
@@ -241,6 +242,20 @@ _NOT_MODEL_PREFIX = {
 }
 
 
+# Containers: `HA 8176 กล่อง 6 แท่ง` is model HA-8176 in a box of 6, not 8176 boxes.
+_CONTAINER = re.compile(r"\s*(?:กล่อง|แพ็ค|แพค|pack|ห่อ|ชุด)", re.IGNORECASE)
+
+
+def _spaced_number_is_quantity(text: str, match: re.Match[str], prefix: str) -> bool:
+    """`Haco 100 สี`, `USB 3000`, `PD 20`: a word then a quantity, not a model written with a space."""
+    if prefix.lower() in _NOT_MODEL_PREFIX:
+        return True
+    if not _QUANTITY_AFTER.match(text, match.end()):
+        return False
+    # A short upper-case prefix (`HA 8176`) is a model code even before a container word.
+    return not (len(prefix) <= 3 and prefix.isupper() and _CONTAINER.match(text, match.end()))
+
+
 @dataclass(frozen=True)
 class ModelCode:
     raw: str
@@ -263,17 +278,15 @@ def extract_model_codes(text: str) -> list[ModelCode]:
         return models
     seen: set[str] = set()
     for match in _MODEL.finditer(text):
-        prefix, sep, digits, suffix = match.group("prefix", "sep", "digits", "suffix")
+        prefix, sep, letter, digits, suffix = match.group("prefix", "sep", "letter", "digits", "suffix")
+        if letter and sep != "-":
+            continue  # `AB C123` or `ABC123` forms are read through `prefix` alone
         after_word = bool(_MODEL_AFTER_WORD.search(text, 0, match.start()))
         if len(digits) < 3 and not (sep == "-" or after_word):
             continue  # `E27`, `H13`, `T8`: sizes and sockets, unless written as a code (`E-33`, `รุ่น X12`)
         if suffix.lower() in _UNIT_SUFFIXES or (suffix.lower().startswith("mah")):
             continue
-        if (
-            sep == " "
-            and not after_word
-            and (prefix.lower() in _NOT_MODEL_PREFIX or _QUANTITY_AFTER.match(text, match.end()))
-        ):
+        if sep == " " and not after_word and _spaced_number_is_quantity(text, match, prefix):
             continue
         if prefix.lower() in ("tis", "no") and not after_word:
             continue

@@ -42,7 +42,9 @@ MODEL_FUZZY_MIN = 92.0
 
 
 @dataclass
-class _Brand:
+class BrandFinding:
+    """The brand a listing names, as the matcher found it."""
+
     key: str | None
     """Canonical brand key, None when the listing names no brand."""
     display: str = ""
@@ -50,6 +52,17 @@ class _Brand:
     """`field`, `attributes`, `title`, `title_thai`, `title_unknown` or `model`."""
     known: bool = False
     """The registry knows this brand (for any standard)."""
+
+
+@dataclass
+class Analysis:
+    """A listing as the matcher reads it: facts, category, brand, and the standards its claims name."""
+
+    facts: ListingFacts
+    classification: Classification
+    brand: BrandFinding
+    claimed_standards: list[str]
+    """Canonical standards the listing's TIS numbers resolve to (a base-only number gives its family)."""
 
 
 @dataclass
@@ -88,15 +101,29 @@ class Matcher:
 
     def judge(self, listing: Mapping[str, Any]) -> Verdict:
         """The verdict for one listing dict (Listing contract). Never raises on malformed field values."""
-        facts = extract_facts(listing)
-        classification = classify_listing(
-            self.vocabulary, facts.title_key, facts.attribute_keys, facts.description_key
-        )
-        classification = self._classify_from_codes(facts, classification)
+        facts, classification = self._facts_and_class(listing)
         reasons = Reasons()
         if not classification.regulated:
             return self._not_regulated(facts, classification, reasons)
         return self._judge_regulated(facts, classification, reasons)
+
+    def analyse(self, listing: Mapping[str, Any]) -> Analysis:
+        """What the matcher reads from a listing before judging it (for explanations and tests)."""
+        facts, classification = self._facts_and_class(listing)
+        standard_keys = {standard_key(s) for s in self._accepted_standards(classification)}
+        claimed: list[str] = []
+        for claim in facts.tis_claims:
+            for standard in self.resolver.resolve(claim):
+                if standard not in claimed:
+                    claimed.append(standard)
+        return Analysis(facts, classification, self._listing_brand(facts, standard_keys), claimed)
+
+    def _facts_and_class(self, listing: Mapping[str, Any]) -> tuple[ListingFacts, Classification]:
+        facts = extract_facts(listing)
+        classification = classify_listing(
+            self.vocabulary, facts.title_key, facts.attribute_keys, facts.description_key
+        )
+        return facts, self._classify_from_codes(facts, classification)
 
     # -- classification fallbacks --------------------------------------------------------------------
 
@@ -178,7 +205,12 @@ class Matcher:
         return accepted
 
     def _judge_cited(
-        self, facts: ListingFacts, tis_number: str, standard_keys: set[str], brand: _Brand, reasons: Reasons
+        self,
+        facts: ListingFacts,
+        tis_number: str,
+        standard_keys: set[str],
+        brand: BrandFinding,
+        reasons: Reasons,
     ) -> Verdict:
         problems: list[tuple[str, str, str | None]] = []  # (code, sentence, licence_no to report)
         for cited in facts.licences:
@@ -249,7 +281,7 @@ class Matcher:
         facts: ListingFacts,
         tis_number: str,
         standard_keys: set[str],
-        brand: _Brand,
+        brand: BrandFinding,
         reasons: Reasons,
         found: Classification,
     ) -> Verdict:
@@ -308,12 +340,12 @@ class Matcher:
 
     # -- brand, model and candidates -----------------------------------------------------------------
 
-    def _listing_brand(self, facts: ListingFacts, standard_keys: set[str]) -> _Brand:
+    def _listing_brand(self, facts: ListingFacts, standard_keys: set[str]) -> BrandFinding:
         for value, source in ((facts.brand_field, "field"), (facts.attribute_brand, "attributes")):
             if value and not is_placeholder_brand(value):
                 key = self.lexicon.canonical(value)
                 if key:
-                    return _Brand(
+                    return BrandFinding(
                         key,
                         self.lexicon.display(key) if self.lexicon.known(value) else value,
                         source,
@@ -321,19 +353,19 @@ class Matcher:
                     )
         in_title = self.lexicon.find_in_title(facts.title)
         if in_title:
-            return _Brand(in_title, self.lexicon.display(in_title), "title", True)
+            return BrandFinding(in_title, self.lexicon.display(in_title), "title", True)
         candidates = self.index.brands_for(standard_keys)
         guessed = self.lexicon.guess_from_thai(_thai_words(facts.title), candidates)
         if guessed:
-            return _Brand(guessed, self.lexicon.display(guessed), "title_thai", True)
+            return BrandFinding(guessed, self.lexicon.display(guessed), "title_thai", True)
         title = facts.title
         for code in facts.models:  # `EL-6342` must not leave `EL` behind as a brand
             title = title.replace(code.raw, " ")
         unknown = unknown_brand_in_title(strip_codes(title), self._product_words)
         if unknown:
             key = self.lexicon.canonical(unknown)
-            return _Brand(key, unknown, "title_unknown", self.lexicon.known(unknown))
-        return _Brand(None)
+            return BrandFinding(key, unknown, "title_unknown", self.lexicon.known(unknown))
+        return BrandFinding(None)
 
     def _brand_close(self, left: str, right: str) -> bool:
         return fuzz.ratio(left, right) >= BRAND_FUZZY_MIN
@@ -364,7 +396,9 @@ class Matcher:
         stated = [c for c in facts.models if c.after_model_word] or facts.models
         return False, stated[0].raw
 
-    def _candidates(self, facts: ListingFacts, standard_keys: set[str], brand: _Brand) -> list[_Candidate]:
+    def _candidates(
+        self, facts: ListingFacts, standard_keys: set[str], brand: BrandFinding
+    ) -> list[_Candidate]:
         found: dict[str, _Candidate] = {}
         brand_key = self._resolve_brand_for_standard(brand.key, standard_keys) if brand.key else None
         if brand_key:

@@ -64,6 +64,8 @@ class StandardResolver:
                 continue
             seen.add(parsed.canonical)
             self._by_base.setdefault(parsed.base, []).append(parsed)
+        for family in self._by_base.values():
+            family.sort(key=lambda s: (int(s.part or 0), int(s.sub or 0), s.year_be or 0))
 
     def knows_base(self, base: str) -> bool:
         return base in self._by_base
