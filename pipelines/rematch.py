@@ -19,8 +19,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
-from sqlalchemy import Boolean, Engine, ForeignKey, Integer, String, Text, insert, select, update
+from sqlalchemy import Boolean, Engine, ForeignKey, Integer, String, Table, Text, insert, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matchers.matcher import Matcher
@@ -32,7 +33,12 @@ from pipelines.registry_source import LoadedRegistry, load_registry
 from pipelines.store.history import HistoryStore, StoredListing
 from pipelines.store.models import Verdict as StoredVerdict
 from standards_data.database import Base
-from standards_data.registry_store import current_version_id, current_vocabulary_version_id, utc_now_iso
+from standards_data.registry_store import (
+    current_version_id,
+    current_vocabulary_version_id,
+    inserted_id,
+    utc_now_iso,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +95,9 @@ class RematchChange(Base):
     """The new verdict's human sentence (its last reason)."""
 
 
-REMATCH_TABLES = (RematchRun.__table__, RematchChange.__table__)
+REMATCH_RUNS = cast(Table, RematchRun.__table__)
+REMATCH_CHANGES = cast(Table, RematchChange.__table__)
+REMATCH_TABLES = (REMATCH_RUNS, REMATCH_CHANGES)
 
 
 class NoRegistryError(LookupError):
@@ -192,15 +200,17 @@ def rematch(engine: Engine, *, run_by: str, registry_csv: str | None = None) -> 
     previous = _previous_judgements(engine)
 
     with engine.begin() as connection:
-        rematch_id = connection.execute(
-            insert(RematchRun.__table__).values(
-                started_at=utc_now_iso(),
-                run_by=run_by,
-                registry_ref=registry.ref.ref,
-                registry_version=registry.ref.version,
-                vocabulary_version=vocabulary_version,
+        rematch_id = inserted_id(
+            connection.execute(
+                insert(REMATCH_RUNS).values(
+                    started_at=utc_now_iso(),
+                    run_by=run_by,
+                    registry_ref=registry.ref.ref,
+                    registry_version=registry.ref.version,
+                    vocabulary_version=vocabulary_version,
+                )
             )
-        ).inserted_primary_key[0]
+        )
     result = RematchResult(rematch_id=rematch_id, registry=registry, vocabulary_version=vocabulary_version)
     change_rows: list[dict[str, object]] = []
     for listing in store.iter_latest_listings():
@@ -268,10 +278,10 @@ def _finish(engine: Engine, result: RematchResult, change_rows: Iterable[dict[st
     rows = list(change_rows)
     with engine.begin() as connection:
         if rows:
-            connection.execute(insert(RematchChange.__table__), rows)
+            connection.execute(insert(REMATCH_CHANGES), rows)
         connection.execute(
-            update(RematchRun.__table__)
-            .where(RematchRun.__table__.c.id == result.rematch_id)
+            update(REMATCH_RUNS)
+            .where(REMATCH_RUNS.c.id == result.rematch_id)
             .values(
                 finished_at=utc_now_iso(),
                 listings=result.listings,

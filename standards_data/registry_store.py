@@ -24,13 +24,16 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, cast
 
 from sqlalchemy import (
+    CursorResult,
     Engine,
     ForeignKey,
     Index,
     Integer,
     String,
+    Table,
     Text,
     and_,
     func,
@@ -38,6 +41,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 from standards_data.database import Base
 from standards_data.registry import CANONICAL_COLUMNS, Licence
@@ -125,12 +129,19 @@ class VocabularyTerm(Base):
     """Every column of the row as a JSON object (the vocabulary's columns belong to the matcher)."""
 
 
-REGISTRY_TABLES = (
-    RegistryVersion.__table__,
-    RegistryLicence.__table__,
-    VocabularyVersion.__table__,
-    VocabularyTerm.__table__,
-)
+# The Core tables behind the models, typed as Tables for insert()/update() in bulk.
+REGISTRY_VERSIONS = cast(Table, RegistryVersion.__table__)
+REGISTRY_LICENCES = cast(Table, RegistryLicence.__table__)
+VOCABULARY_VERSIONS = cast(Table, VocabularyVersion.__table__)
+VOCABULARY_TERMS = cast(Table, VocabularyTerm.__table__)
+REGISTRY_TABLES = (REGISTRY_VERSIONS, REGISTRY_LICENCES, VOCABULARY_VERSIONS, VOCABULARY_TERMS)
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    """Primary key of the row an INSERT … VALUES just wrote."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 class UnknownVersionError(LookupError):
@@ -167,11 +178,11 @@ def licence_from_record(record: Iterable[str]) -> Licence:
     )
 
 
-def _content_columns() -> list:  # type: ignore[type-arg]
+def _content_columns() -> list[Any]:
     return [getattr(RegistryLicence, name) for name in CONTENT_COLUMNS]
 
 
-def live_at(version: int):  # type: ignore[no-untyped-def]
+def live_at(version: int) -> ColumnElement[bool]:
     """SQL condition: the licence row belongs to registry version `version`."""
     return and_(
         RegistryLicence.valid_from <= version,
@@ -233,7 +244,7 @@ class VersionInfo:
 def registry_versions(engine: Engine) -> list[VersionInfo]:
     ensure_schema(engine)
     with engine.connect() as connection:
-        table = RegistryVersion.__table__
+        table = REGISTRY_VERSIONS
         rows = connection.execute(select(table).order_by(table.c.id)).mappings()
         return [VersionInfo(**row) for row in rows]
 
@@ -277,7 +288,7 @@ class VocabularyVersionInfo:
 def vocabulary_versions(engine: Engine) -> list[VocabularyVersionInfo]:
     ensure_schema(engine)
     with engine.connect() as connection:
-        table = VocabularyVersion.__table__
+        table = VOCABULARY_VERSIONS
         rows = connection.execute(select(table).order_by(table.c.id)).mappings()
         return [VocabularyVersionInfo(**row) for row in rows]
 

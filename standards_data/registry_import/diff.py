@@ -87,7 +87,8 @@ def diff_versions(engine: Engine, old: int | None = None, new: int | None = None
     new_version = resolve_version(engine, new)
     if new_version is None:
         raise LookupError("the database holds no registry version")
-    old_version = resolve_version(engine, old) if old is not None else new_version - 1
+    old_resolved = resolve_version(engine, old) if old is not None else None
+    old_version = old_resolved if old_resolved is not None else new_version - 1
     result = RegistryDiff(old_version=old_version, new_version=new_version)
     if old_version == new_version:
         return result

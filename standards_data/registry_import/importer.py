@@ -20,9 +20,10 @@ from standards_data.registry_import.shapes import TISI_SEARCH
 from standards_data.registry_import.validate import ValidatedFile, validate_registry_file
 from standards_data.registry_store import (
     CONTENT_COLUMNS,
-    RegistryLicence,
-    RegistryVersion,
+    REGISTRY_LICENCES,
+    REGISTRY_VERSIONS,
     ensure_schema,
+    inserted_id,
     utc_now_iso,
 )
 
@@ -31,8 +32,8 @@ UPDATE = "update"
 MODES = (REPLACE, UPDATE)
 BATCH = 20_000
 
-LICENCES = RegistryLicence.__table__
-VERSIONS = RegistryVersion.__table__
+LICENCES = REGISTRY_LICENCES
+VERSIONS = REGISTRY_VERSIONS
 
 
 def content_digest(record: Iterable[str]) -> bytes:
@@ -145,23 +146,25 @@ def _write_version(engine: Engine, validated: ValidatedFile, outcome: ImportOutc
     ensure_schema(engine)
     with engine.begin() as connection:
         _lock_registry(connection)
-        version_id = connection.execute(
-            insert(VERSIONS).values(
-                imported_at=utc_now_iso(),
-                imported_by=outcome.imported_by,
-                source_file=str(validated.path.resolve()),
-                source_sha256=validated.sha256,
-                source_format=validated.source_format,
-                mode=mode,
-                rows_in_file=validated.rows,
-                added=0,
-                changed=0,
-                ended=0,
-                unchanged=0,
-                total_licences=0,
-                warnings=len(validated.problems.warnings),
+        version_id = inserted_id(
+            connection.execute(
+                insert(VERSIONS).values(
+                    imported_at=utc_now_iso(),
+                    imported_by=outcome.imported_by,
+                    source_file=str(validated.path.resolve()),
+                    source_sha256=validated.sha256,
+                    source_format=validated.source_format,
+                    mode=mode,
+                    rows_in_file=validated.rows,
+                    added=0,
+                    changed=0,
+                    ended=0,
+                    unchanged=0,
+                    total_licences=0,
+                    warnings=len(validated.problems.warnings),
+                )
             )
-        ).inserted_primary_key[0]
+        )
         # TISI's licence search carries no brand or models: a licence it lists keeps the brand and
         # models the registry already holds for it, instead of being blanked.
         carry_brand_models = validated.shape is not None and validated.shape.name == TISI_SEARCH

@@ -48,8 +48,12 @@ TISI_ALIASES: dict[str, tuple[str, ...]] = {
     "issued_iso": ("issued_iso",),
 }
 TISI_REQUIRED = ("licence_no", "type", "issued", "standard", "licensee")
-CANONICAL_ALIASES = {column: (column,) for column in CANONICAL_COLUMNS}
-SHAPES = {CANONICAL: (CANONICAL_ALIASES, CANONICAL_COLUMNS), TISI_SEARCH: (TISI_ALIASES, TISI_REQUIRED)}
+CANONICAL_ALIASES: dict[str, tuple[str, ...]] = {column: (column,) for column in CANONICAL_COLUMNS}
+# shape name -> (role -> accepted header spellings, required roles)
+SHAPES: dict[str, tuple[dict[str, tuple[str, ...]], tuple[str, ...]]] = {
+    CANONICAL: (CANONICAL_ALIASES, CANONICAL_COLUMNS),
+    TISI_SEARCH: (TISI_ALIASES, TISI_REQUIRED),
+}
 
 
 def header_key(name: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,9 +25,10 @@ from standards_data.registry_import.readers import Table, UnreadableFile
 from standards_data.registry_import.shapes import header_key
 from standards_data.registry_import.validate import file_sha256
 from standards_data.registry_store import (
-    VocabularyTerm,
-    VocabularyVersion,
+    VOCABULARY_TERMS,
+    VOCABULARY_VERSIONS,
     ensure_schema,
+    inserted_id,
     utc_now_iso,
     vocabulary_rows,
 )
@@ -60,7 +61,7 @@ class ValidatedVocabulary:
 
 
 def _check_row(
-    row: int, values: dict[str, str], problems: Problems, mandatory: dict[str, object]
+    row: int, values: dict[str, str], problems: Problems, mandatory: Mapping[str, object]
 ) -> dict[str, str]:
     """Report the row's problems; return its cleaned values (canonical tis_number, search 0/1)."""
     kind = values["kind"]
@@ -178,19 +179,21 @@ def import_vocabulary(
         return outcome
     ensure_schema(engine)
     with engine.begin() as connection:
-        version_id = connection.execute(
-            insert(VocabularyVersion.__table__).values(
-                imported_at=utc_now_iso(),
-                imported_by=imported_by,
-                source_file=str(validated.path.resolve()),
-                source_sha256=validated.sha256,
-                columns=json.dumps(validated.columns, ensure_ascii=False),
-                rows_in_file=len(validated.rows),
-                warnings=len(validated.problems.warnings),
+        version_id = inserted_id(
+            connection.execute(
+                insert(VOCABULARY_VERSIONS).values(
+                    imported_at=utc_now_iso(),
+                    imported_by=imported_by,
+                    source_file=str(validated.path.resolve()),
+                    source_sha256=validated.sha256,
+                    columns=json.dumps(validated.columns, ensure_ascii=False),
+                    rows_in_file=len(validated.rows),
+                    warnings=len(validated.problems.warnings),
+                )
             )
-        ).inserted_primary_key[0]
+        )
         connection.execute(
-            insert(VocabularyTerm.__table__),
+            insert(VOCABULARY_TERMS),
             [
                 {
                     "version_id": version_id,
