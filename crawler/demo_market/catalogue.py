@@ -17,7 +17,8 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from random import Random
 from typing import Any, overload
 
@@ -425,17 +426,19 @@ def build_catalogue(
     sellers = _make_sellers(Random(f"sellers:{seed}"))
     schedule = _coverage_schedule(Random(f"schedule:{seed}"))
     families = list(FAMILIES)
-    family_weights = [family.base_weight for family in families]
+    family_weights = list(accumulate(family.base_weight for family in families))
     verdicts = list(_VERDICT_WEIGHTS)
-    verdict_weights = list(_VERDICT_WEIGHTS.values())
+    verdict_weights = list(accumulate(_VERDICT_WEIGHTS.values()))
     entries: list[CatalogueEntry] = []
     for index in range(size):
         rng = Random(seed * 1_000_003 + index)
         if index < len(schedule):
             family_key, verdict = schedule[index]
         else:
-            verdict = rng.choices(verdicts, verdict_weights)[0]
-            family_key = "" if verdict == NOT_REGULATED else rng.choices(families, family_weights)[0].key
+            verdict = rng.choices(verdicts, cum_weights=verdict_weights)[0]
+            family_key = (
+                "" if verdict == NOT_REGULATED else rng.choices(families, cum_weights=family_weights)[0].key
+            )
         if verdict == NOT_REGULATED:
             product = UNREGULATED_BY_KEY[family_key] if family_key else rng.choice(UNREGULATED)
             entries.append(_unregulated_entry(index, product, rng, sellers))
@@ -743,6 +746,7 @@ def _unregulated_entry(
         title = f"{brand_text} {title}" if rng.random() < 0.5 else f"{title} {brand_text}"
     if rng.random() < 0.3:
         title = f"{rng.choice(st.PREFIXES)} {title}"
+    title = re.sub(r"\s+", " ", title)
     brand_field = brand.name if brand and rng.random() < 0.7 else ""
     attributes = {"ยี่ห้อ": brand_field or "No Brand", "ประเทศที่ผลิต": rng.choice(("จีน", "ไทย"))}
     price, original = _price(rng, *product.price_range)
@@ -760,14 +764,14 @@ def _unregulated_entry(
         claim_text="",
         brand=brand.name if brand else "",
         model="",
-        title=re.sub(r"\s+", " ", title),
+        title=title,
         description=_description(draft, title, rng, brand_text),
         brand_field=brand_field,
         attributes=attributes,
         price=price,
         original_price=original,
         slug=_slug(title),
-        title_key=re.sub(r"\s+", " ", title).casefold(),
+        title_key=title.casefold(),
         **_common_fields(rng, index, sellers, _PLATFORM_SETS),
     )
 
@@ -792,6 +796,4 @@ def _assign_malformed(entries: list[CatalogueEntry], seed: int) -> None:
 
 
 def _with_malformed(entry: CatalogueEntry, kind: str) -> CatalogueEntry:
-    from dataclasses import replace
-
     return replace(entry, malformed=kind)
