@@ -158,7 +158,8 @@ def report(result: dict[str, Any]) -> str:
             f"  tiswatch lazada + full pipeline: {ours['pages']:,} pages in {ours['elapsed_seconds']:.1f} s"
             f" = {ours['pages_per_second']} pages/s; {ours['listings']:,} listings, "
             f"{ours['flagged']:,} flagged; peak RSS {ours['peak_rss_mb']} MB",
-            f"  scrapy bench:                    {theirs['pages']:,} pages in {theirs['elapsed_seconds']:.1f} s"
+            f"  scrapy bench:                    {theirs['pages']:,} pages in "
+            f"{theirs['elapsed_seconds']:.1f} s"
             f" = {theirs['pages_per_second']} pages/s; peak RSS {theirs['peak_rss_mb']} MB",
             f"  ratio tiswatch / scrapy bench: {result['ratio']} (target >= 0.5); "
             f"tiswatch peak memory {ours['peak_rss_mb']} MB (target < 300 MB)",
