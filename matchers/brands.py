@@ -539,6 +539,23 @@ class BrandLexicon:
         return best
 
 
+# `ยี่ห้อ X`, `แบรนด์ X`, `ตรา X`, `brand: X` — a seller naming the brand (ตรา must start a word: มาตรา).
+_BRAND_MARKER = re.compile(
+    r"(?:(?<![\u0e01-\u0e4e])(?:ยี่ห้อ|แบรนด์|แบรนด์สินค้า|ตรา)|\bbrand\b)\s*[:：]?\s*"
+    r"(?P<brand>[A-Za-z][A-Za-z0-9&'+.-]*(?: [A-Z][A-Za-z0-9&'+.-]*)?|[\u0e01-\u0e4e]{2,})",
+    re.IGNORECASE,
+)
+
+
+def brand_after_marker(title: str) -> str | None:
+    """The brand a title names after `ยี่ห้อ`/`แบรนด์`/`ตรา`/`brand` (None when it names none)."""
+    match = _BRAND_MARKER.search(title)
+    if not match:
+        return None
+    brand = match.group("brand").strip()
+    return None if is_placeholder_brand(brand) or brand.lower() in NOT_BRAND_WORDS else brand
+
+
 # Words that end a two-word brand (`NONAME PRO`) although they are marketing words on their own.
 _BRAND_SUFFIXES = frozenset({"pro", "plus", "max", "home", "kids"})
 

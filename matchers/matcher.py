@@ -22,7 +22,12 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from matchers.brands import is_placeholder_brand, unknown_brand_in_title
+from matchers.brands import (
+    brand_after_marker,
+    is_placeholder_brand,
+    split_registry_brand,
+    unknown_brand_in_title,
+)
 from matchers.classify import Classification, classify_listing
 from matchers.explain import Reasons
 from matchers.extract import strip_codes
@@ -341,20 +346,17 @@ class Matcher:
     # -- brand, model and candidates -----------------------------------------------------------------
 
     def _listing_brand(self, facts: ListingFacts, standard_keys: set[str]) -> BrandFinding:
+        """The brand: the brand field or attribute, else a brand named in the title (see module brands)."""
+        candidates = self.index.brands_for(standard_keys)
         for value, source in ((facts.brand_field, "field"), (facts.attribute_brand, "attributes")):
             if value and not is_placeholder_brand(value):
-                key = self.lexicon.canonical(value)
-                if key:
-                    return BrandFinding(
-                        key,
-                        self.lexicon.display(key) if self.lexicon.known(value) else value,
-                        source,
-                        self.lexicon.known(value),
-                    )
+                return self._brand_from_field(value, source, candidates)
         in_title = self.lexicon.find_in_title(facts.title)
         if in_title:
             return BrandFinding(in_title, self.lexicon.display(in_title), "title", True)
-        candidates = self.index.brands_for(standard_keys)
+        marked = brand_after_marker(facts.title)
+        if marked:
+            return self._brand_from_field(marked, "title_marker", candidates)
         guessed = self.lexicon.guess_from_thai(_thai_words(facts.title), candidates)
         if guessed:
             return BrandFinding(guessed, self.lexicon.display(guessed), "title_thai", True)
@@ -366,6 +368,21 @@ class Matcher:
             key = self.lexicon.canonical(unknown)
             return BrandFinding(key, unknown, "title_unknown", self.lexicon.known(unknown))
         return BrandFinding(None)
+
+    def _brand_from_field(self, value: str, source: str, candidates: frozenset[str]) -> BrandFinding:
+        """A brand as a seller typed it: `Toshiba`, `TOSHIBA (โตชิบา)`, `โตชิบา`, `Toshiba Lighting`."""
+        for part in split_registry_brand(value):
+            if self.lexicon.known(part):
+                key = self.lexicon.canonical(part)
+                return BrandFinding(key, self.lexicon.display(key), source, True)
+        inside = self.lexicon.find_in_title(value)
+        if inside:
+            return BrandFinding(inside, self.lexicon.display(inside), source, True)
+        if any("\u0e01" <= ch <= "\u0e4e" for ch in value):
+            guessed = self.lexicon.guess_from_thai(_thai_words(value, keep_dictionary_words=True), candidates)
+            if guessed:
+                return BrandFinding(guessed, self.lexicon.display(guessed), source, True)
+        return BrandFinding(self.lexicon.canonical(value), value, source, False)
 
     def _brand_close(self, left: str, right: str) -> bool:
         return fuzz.ratio(left, right) >= BRAND_FUZZY_MIN
@@ -448,8 +465,8 @@ def _model_matches(listing_model: str, licensed: frozenset[str]) -> bool:
     return False
 
 
-def _thai_words(title: str) -> list[str]:
-    """Thai runs of a title, split by the tokenizer only when long (brand guesses need words)."""
+def _thai_words(title: str, keep_dictionary_words: bool = False) -> list[str]:
+    """Thai words of a title that may be a brand (see matchers.tokenize.thai_tokens)."""
     from matchers.tokenize import thai_tokens
 
-    return thai_tokens(title)
+    return thai_tokens(title, keep_dictionary_words)

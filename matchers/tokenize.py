@@ -86,13 +86,14 @@ def _dictionary() -> frozenset[str]:
     return frozenset(thai_words()) | frozenset(load_vocabulary().thai_words()) | SELLER_WORDS
 
 
-def thai_tokens(text: str) -> list[str]:
+def thai_tokens(text: str, keep_dictionary_words: bool = False) -> list[str]:
     """Thai words of `text` (normalised) that are not dictionary words: brand/name candidates.
 
     Short runs are returned whole (a run like `โตชิบา` is already a word); longer runs are segmented.
+    `keep_dictionary_words` keeps every word (a brand field may be a dictionary word: `ช้าง`).
     """
     words: list[str] = []
-    dictionary = _dictionary()
+    dictionary = frozenset() if keep_dictionary_words else _dictionary()
     for run in _THAI_RUN.findall(text):
         if run in dictionary:
             continue
