@@ -9,21 +9,18 @@ Used programmatically by `pipelines.store.schema.ensure_schema(engine)` (the eng
 
 from __future__ import annotations
 
-import contextlib
 import os
 
 from alembic import context
 from sqlalchemy import Engine
 
-# Imported for their tables on Base: the history (pipelines.store) and the registry (standards_data).
-import pipelines.store.models
-import standards_data.registry_store  # noqa: F401
 from standards_data.database import Base, make_engine
 
-# The re-match tables are declared with the re-match job; their migration (0003) does not need the
-# import, only `--autogenerate` does.
-with contextlib.suppress(ModuleNotFoundError):
-    import pipelines.rematch  # noqa: F401
+if "engine" not in context.config.attributes:
+    # From the command line (`revision --autogenerate`), compare against every table on Base. An
+    # application upgrade (`ensure_schema`) runs the revisions' explicit DDL and needs none of these,
+    # so it does not depend on the registry and re-match modules importing.
+    import standards_data.registry_store  # noqa: F401
 
 target_metadata = Base.metadata
 

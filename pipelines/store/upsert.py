@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Executable, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+
+@lru_cache(maxsize=64)
+def _statement(dialect: str, table: Table, keys: tuple[str, ...], update: tuple[str, ...]) -> Executable:
+    # Built once per shape and executed with parameters: constructing an ON CONFLICT statement (its
+    # `excluded` columns) costs more than running it, and the store writes one listing at a time.
+    insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+    statement = insert(table)
+    # DO NOTHING would return no row; a no-op update of the key returns the existing id.
+    set_ = {name: statement.excluded[name] for name in (update or keys[:1])}
+    return statement.on_conflict_do_update(index_elements=list(keys), set_=set_).returning(table.c.id)
 
 
 def upsert(
@@ -24,18 +36,8 @@ def upsert(
     """
     dialect = session.get_bind().dialect.name
     if dialect in ("sqlite", "postgresql"):
-        insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
-        statement = insert(table).values(**values)
-        set_ = {name: statement.excluded[name] for name in update}
-        if set_:
-            statement = statement.on_conflict_do_update(index_elements=list(keys), set_=set_)
-        else:
-            # DO NOTHING would return no row; a no-op update of the key returns the existing id.
-            key = keys[0]
-            statement = statement.on_conflict_do_update(
-                index_elements=list(keys), set_={key: statement.excluded[key]}
-            )
-        return int(session.execute(statement.returning(table.c.id)).scalar_one())
+        statement = _statement(dialect, table, tuple(keys), tuple(update))
+        return int(session.execute(statement, dict(values)).scalar_one())
     # Other databases: look up, then insert or update (single writer assumed).
     where = [table.c[name] == values[name] for name in keys]
     existing = session.execute(select(table.c.id).where(*where)).scalar_one_or_none()
