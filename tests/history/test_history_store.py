@@ -277,3 +277,52 @@ def test_migrations_build_exactly_the_declared_schema(db_url: str) -> None:
     with store.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_crawl_resumed_from_its_jobdir_continues_its_run(
+    db_url: str, make_listing: Any, make_verdict: Any
+) -> None:
+    store = HistoryStore.from_url(db_url)
+    first = store.start_run("shopee", {}, REGISTRY_A, job_dir="data/jobs/shopee")
+    store.record_observation(
+        first, make_listing("1001", TITLES["1001"]), make_verdict("1001", "uncertified"), REGISTRY_A
+    )
+    store.set_run_status(first, "shutdown")  # Ctrl-C: a clean stop, to be resumed
+    resumed = store.start_run("shopee", {}, REGISTRY_A, job_dir="data/jobs/shopee")
+    assert resumed == first
+    store.record_observation(
+        first, make_listing("1001", TITLES["1001"]), make_verdict("1001", "uncertified"), REGISTRY_A
+    )
+    store.record_observation(
+        first, make_listing("1002", TITLES["1002"]), make_verdict("1002", "uncertified"), REGISTRY_A
+    )
+    assert store.finish_run(first, {})["listings"] == 2
+    # A finished run is not resumed: the next crawl from the same JOBDIR is a new run.
+    assert store.start_run("shopee", {}, REGISTRY_A, job_dir="data/jobs/shopee") != first
+    assert store.start_run("lazada", {}, REGISTRY_A, job_dir="data/jobs/shopee") != first
+
+
+def test_since_compares_with_the_state_before_the_date(
+    db_url: str, make_listing: Any, make_verdict: Any
+) -> None:
+    from datetime import UTC, datetime
+
+    store = HistoryStore.from_url(db_url)
+    a, b, c = (make_listing(k, TITLES[k]) for k in ("1001", "1002", "1003"))
+
+    def run_on(day: int, items: list[tuple[dict, Any]]) -> int:
+        run_id = store.start_run("shopee", {}, REGISTRY_A, started_at=datetime(2026, 1, day, 3, tzinfo=UTC))
+        for listing, verdict in items:
+            store.record_observation(run_id, listing, verdict, REGISTRY_A)
+        store.finish_run(run_id, {})
+        return run_id
+
+    flagged = lambda key: make_verdict(key, "uncertified")  # noqa: E731
+    run_on(1, [(a, flagged("1001")), (b, flagged("1002"))])
+    run_on(8, [(a, flagged("1001")), (c, flagged("1003"))])
+    last = run_on(15, [(a, flagged("1001")), (c, flagged("1003"))])
+    report = store.report(since=datetime(2026, 1, 5, tzinfo=UTC))
+    assert report.run_ids == [last]
+    assert report.runs[0].baseline_run_id == 1  # the state before 5 January
+    assert marks(report) == {"1001": STILL_FLAGGED, "1003": NEW, "1002": GONE}
+    assert store.report(since=datetime(2026, 2, 1, tzinfo=UTC)).runs == []

@@ -142,3 +142,17 @@ def test_a_file_that_is_not_a_workbook_is_rejected(
     not_xlsx.write_text("platform,listing_id,decision\nshopee,1,confirmed\n", encoding="utf-8")
     assert main(["review", "import", str(not_xlsx), "--db", history["db"]]) == 1
     assert "not a readable .xlsx workbook" in capsys.readouterr().err
+
+
+def test_export_command_scopes(history: dict[str, Any], tmp_path: Path, capsys: Any) -> None:
+    db = history["db"]
+    assert main(["export", "--since", "2999-01-01", "--out", str(tmp_path / "none"), "--db", db]) == 1
+    assert "no finished run since 2999-01-01 00:00 UTC" in capsys.readouterr().err
+    assert main(["export", "--run", "999", "--out", str(tmp_path / "none"), "--db", db]) == 1
+    assert "no run 999 in the database" in capsys.readouterr().err
+    assert main(["export", "--since", "2000-01-01T00:00", "--out", str(tmp_path / "all"), "--db", db]) == 0
+    assert "3 flagged listings" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["export", "--since", "last tuesday", "--out", str(tmp_path / "x"), "--db", db])
+    assert main(["runs", "--db", db]) == 0
+    assert "shopee" in capsys.readouterr().out
