@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 _CRAWLER_ATTRIBUTE = "_tiswatch_evidence_store"
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 FETCH_LOG = "fetch_log.csv"
 
 
@@ -90,6 +92,8 @@ class EvidenceStore:
         # Write to a temporary file, then hard-link it into place: the link fails if the file exists,
         # so a body is never rewritten, and a crash never leaves a half-written evidence file.
         handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".partial-", suffix=".gz")
+        # mkstemp makes the file private (0600); evidence is shared like any file the crawl writes.
+        os.fchmod(handle, 0o666 & ~_UMASK)
         try:
             with os.fdopen(handle, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as compressed:
                 compressed.write(body)

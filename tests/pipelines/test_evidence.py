@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import hashlib
 from pathlib import Path
 
@@ -52,3 +53,11 @@ def test_evidence_folder_follows_the_database() -> None:
     assert evidence_dir_from_settings({"TISWATCH_DB_URL": "postgresql://db/tiswatch"}) == Path(
         "data/evidence"
     )
+
+
+def test_evidence_files_are_readable_like_any_crawl_output(tmp_path: Path) -> None:
+    store = EvidenceStore(tmp_path)
+    mode = store.path_for(store.record(URL, BODY)).stat().st_mode & 0o777
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert mode == 0o666 & ~umask
