@@ -6,8 +6,8 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
-from matchers.matcher import Matcher
 
+from matchers.matcher import Matcher
 from matchers.verdict import FLAGGED_VERDICTS, Verdict
 from pipelines.context import RunContext
 
@@ -35,7 +35,11 @@ class MatchPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.matcher = Matcher(self.context.registry.licences)
+        from matchers.stored_vocabulary import current_vocabulary
+
+        # The newest vocabulary an officer imported (`tiswatch registry vocabulary import`), else the bundled.
+        vocabulary = current_vocabulary(self.context.store.engine)
+        self.matcher = Matcher(self.context.registry.licences, vocabulary)
 
     def process_item(self, item: Any) -> Any:
         stats = self.crawler.stats

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-
 _UMASK = os.umask(0o022)  # read once (setting it is the only way to read it), then restored
 os.umask(_UMASK)
 
