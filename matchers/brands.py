@@ -317,6 +317,11 @@ NOT_BRAND_WORDS = frozenset(
         "cover",
         "bag",
         "sticker",
+        "warmwhite",
+        "coolwhite",
+        "natural",
+        "neutral",
+        "rgb",
     ]
 )
 
@@ -362,15 +367,20 @@ _SKELETON_STEPS = (
     (re.compile(r"x|z"), "s"),
     (re.compile(r"b"), "p"),
     (re.compile(r"w"), "u"),
+    (re.compile(r"ei"), "ai"),  # Schneider: English ei sounds ai
+    (re.compile(r"oe"), "e"),  # royin oe (เออ) is English er
     (re.compile(r"r(?![aeiouy])|h"), ""),  # silent r before consonants; aspiration
-    (re.compile(r"[aeiouy]+"), "a"),
+    # Three vowel classes survive (a; e/i/y; o/u): `ringfri` must not sound like `rungpro`.
+    (re.compile(r"([aeiouy])[aeiouy]+"), r"\1"),
+    (re.compile(r"[iy]"), "e"),
+    (re.compile(r"u"), "o"),
     (re.compile(r"(.)\1+"), r"\1"),
 )
 
 
 @lru_cache(maxsize=65536)
 def phonetic_skeleton(latin: str) -> str:
-    """A crude sound key for Latin text (`toshiba`/`tochiba` → `tacapa`); for fuzzy brand comparison."""
+    """A crude sound key for Latin text (`toshiba`/`tochiba` → `tokepa`); for fuzzy brand comparison."""
     text = "".join(ch for ch in latin.lower() if ch.isalpha())
     for pattern, replacement in _SKELETON_STEPS:
         text = pattern.sub(replacement, text)
@@ -511,11 +521,15 @@ class BrandLexicon:
             self._skeleton_cache[candidates] = choices
         return choices
 
-    def guess_from_thai(self, thai_words: Iterable[str], candidates: frozenset[str]) -> str | None:
+    def guess_from_thai(
+        self, thai_words: Iterable[str], candidates: frozenset[str], rivals: Iterable[str] = ()
+    ) -> str | None:
         """A candidate brand (key) that a Thai word of the title sounds like (`ฮาตาริ` → hatari).
 
         `candidates` are the brands holding licences for the listing's standard, so the comparison is
         against those names, not the whole registry; their sound keys are computed once per set.
+        `rivals` are other Latin names in the same text (an unknown brand such as `Wrinkfree`): a Thai
+        word that sounds at least as much like a rival is that rival's transliteration, not a guess.
         """
         words = [w for w in thai_words if len(w) >= 3]
         if not words:
@@ -523,6 +537,7 @@ class BrandLexicon:
         choices = self._skeleton_choices(candidates)
         if not choices:
             return None
+        rival_skeletons = [phonetic_skeleton(r) for r in rivals if r]
         best, best_score = None, 0.0
         for word in words:
             romanized = romanize_thai(word)
@@ -534,6 +549,8 @@ class BrandLexicon:
                 continue
             _, score, candidate = found
             threshold = 80.0 if min(len(left), len(choices[candidate])) >= 8 else 85.0
+            if any(fuzz.ratio(left, rival) >= score for rival in rival_skeletons):
+                continue
             if score >= threshold and score > best_score:
                 best, best_score = candidate, score
         return best

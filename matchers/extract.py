@@ -171,11 +171,15 @@ def strip_codes(text: str) -> str:
 
 # A model code: 1–4 letters, optional hyphen/space, 3–6 digits (2 when hyphenated or after `รุ่น`),
 # optional 1–3 letter suffix (`P-404`, `P404`, `p 404`, `HA 8176`, `el9621s`, `GLA-9326B`); one letter
-# may lead the digits after a hyphen (`FP-J30TA`). Fewer
+# may lead the digits after a hyphen (`FP-J30TA`), or a letter segment may (`PJ-SL163`). Fewer
 # digits are sizes and sockets (`E27`, `H13`, `T8`). No unit may follow (`PD 20W`, `USB 3000mAh`).
 _MODEL = re.compile(
-    r"(?<![A-Za-z0-9])(?P<prefix>[A-Za-z]{1,4})(?P<sep>[- ]?)(?P<letter>[A-Za-z]?)(?P<digits>\d{2,6})"
-    r"(?P<suffix>[A-Za-z]{0,3})(?![A-Za-z0-9])"
+    r"(?<![A-Za-z0-9])(?P<prefix>[A-Za-z]{1,4})(?P<segment>-[A-Za-z]{1,3})?(?P<sep>[- ]?)"
+    r"(?P<letter>[A-Za-z]?)(?P<digits>\d{2,6})(?P<suffix>[A-Za-z]{0,3})(?![A-Za-z0-9])"
+)
+# Digits-only models (`รุ่น 60337`, LEGO set numbers) only count right after the model word.
+_DIGITS_MODEL = re.compile(
+    r"(?:รุ่น|model|โมเดล)\s*(?:no\.?)?\s*[:：]?\s*(?P<digits>\d{3,8})(?![\d.,A-Za-z])", re.I
 )
 _MODEL_AFTER_WORD = re.compile(r"(?:รุ่น|model|แบบ|mod\.)\s*[:：]?\s*$", re.IGNORECASE)
 _UNIT_SUFFIXES = {
@@ -278,7 +282,13 @@ def extract_model_codes(text: str) -> list[ModelCode]:
         return models
     seen: set[str] = set()
     for match in _MODEL.finditer(text):
-        prefix, sep, letter, digits, suffix = match.group("prefix", "sep", "letter", "digits", "suffix")
+        prefix, segment, sep, letter, digits, suffix = match.group(
+            "prefix", "segment", "sep", "letter", "digits", "suffix"
+        )
+        if segment and (sep or letter):
+            continue  # one hyphenated letter segment at most: `PJ-SL163`, `KX-TG9343T`
+        if segment:
+            sep = "-"
         if letter and sep != "-":
             continue  # `AB C123` or `ABC123` forms are read through `prefix` alone
         after_word = bool(_MODEL_AFTER_WORD.search(text, 0, match.start()))
@@ -294,4 +304,9 @@ def extract_model_codes(text: str) -> list[ModelCode]:
         if key not in seen:
             seen.add(key)
             models.append(ModelCode(raw=match.group(0), key=key, after_model_word=after_word))
+    for match in _DIGITS_MODEL.finditer(text):
+        key = match.group("digits")
+        if key not in seen and not _QUANTITY_AFTER.match(text, match.end()):
+            seen.add(key)
+            models.append(ModelCode(raw=key, key=key, after_model_word=True))
     return models

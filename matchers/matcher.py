@@ -235,7 +235,7 @@ class Matcher:
                     (
                         "licence_other_standard",
                         f"licence {lic.licence_no} is for มอก. {lic.tis_number}, not {tis_number}",
-                        None,
+                        lic.licence_no,  # the registry licence it cites (DESIGN: "matched or cited")
                     )
                 )
                 continue
@@ -354,16 +354,17 @@ class Matcher:
         in_title = self.lexicon.find_in_title(facts.title)
         if in_title:
             return BrandFinding(in_title, self.lexicon.display(in_title), "title", True)
-        marked = brand_after_marker(facts.title)
-        if marked:
-            return self._brand_from_field(marked, "title_marker", candidates)
-        guessed = self.lexicon.guess_from_thai(_thai_words(facts.title), candidates)
-        if guessed:
-            return BrandFinding(guessed, self.lexicon.display(guessed), "title_thai", True)
+        for text, source in ((facts.title, "title_marker"), (facts.description, "description_marker")):
+            marked = brand_after_marker(text)
+            if marked:
+                return self._brand_from_field(marked, source, candidates)
         title = facts.title
         for code in facts.models:  # `EL-6342` must not leave `EL` behind as a brand
             title = title.replace(code.raw, " ")
         unknown = unknown_brand_in_title(strip_codes(title), self._product_words)
+        guessed = self.lexicon.guess_from_thai(_thai_words(facts.title), candidates, [unknown or ""])
+        if guessed:
+            return BrandFinding(guessed, self.lexicon.display(guessed), "title_thai", True)
         if unknown:
             key = self.lexicon.canonical(unknown)
             return BrandFinding(key, unknown, "title_unknown", self.lexicon.known(unknown))
@@ -446,10 +447,22 @@ class Matcher:
 
 
 def _model_matches(listing_model: str, licensed: frozenset[str]) -> bool:
-    """Same model key, or the same code with a short letter suffix added/dropped (`SC7762` ~ `SC7762U`)."""
+    """Same model key; the same code with a short letter suffix added or dropped (`SC7762` ~ `SC7762U`);
+    or the code with or without a letter prefix (`SL163` for `PJ-SL163`, `LEGO 10698` for `10698`)."""
     if listing_model in licensed:
         return True
     for model in licensed:
+        longer, shorter = (
+            (model, listing_model) if len(model) > len(listing_model) else (listing_model, model)
+        )
+        if (
+            len(shorter) >= 4
+            and longer.endswith(shorter)
+            and longer[: len(longer) - len(shorter)].isalpha()
+            and len(longer) - len(shorter) <= 4
+            and sum(ch.isdigit() for ch in shorter) >= 3
+        ):
+            return True  # `SL163` ~ `PJ-SL163`, `LEGO 10698` ~ `10698`
         longer, shorter = (
             (model, listing_model) if len(model) > len(listing_model) else (listing_model, model)
         )

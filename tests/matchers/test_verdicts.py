@@ -58,7 +58,7 @@ def test_certified_by_brand_alone_when_no_model_is_given(matcher: Matcher) -> No
     [
         ({"title": "ปลั๊กพ่วง ZUNO ใบอนุญาต ท9999-1/2432"}, None, "licence_unknown"),
         # A real licence, but for fans, cited on a power strip.
-        ({"title": "ปลั๊กพ่วง ZUNO ใบอนุญาต ท8000-1/934"}, None, "licence_other_standard"),
+        ({"title": "ปลั๊กพ่วง ZUNO ใบอนุญาต ท8000-1/934"}, "ท8000-1/934", "licence_other_standard"),
         # Another brand's licence of the right standard.
         (
             {"title": "ปลั๊กพ่วง ZUNO 4 ช่อง", "description": "ใบอนุญาต น1234-10/2432"},
