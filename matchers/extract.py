@@ -30,7 +30,7 @@ _TIS_NUMBER = (
     rf"(?:\s*{_PART_WORD}\s*(?P<part>\d{{1,3}})(?:\s*\(\s*(?P<sub>\d{{1,3}})\s*\))?"
     r"|(?:-(?P<iec_part>\d{1,2})-(?P<iec_sub>\d{1,3})(?![\d]))"
     r")?"
-    r"(?:\s*[-/]\s*(?P<year>(?:25|19|20)\d{2})(?!\d))?"
+    r"(?:\s*[-/]\s*(?:(?P<year>(?:25|19|20)\d{2})|(?P<short_year>[3-7]\d))(?![\d-]))?"
 )
 _TIS_CLAIM = re.compile(
     _TIS_MARKER + r"\s*(?:[:：#]|เลขที่|no\.?)?\s*(?:" + _TIS_NUMBER + r")?",
@@ -88,6 +88,8 @@ def extract_tis_claims(text: str) -> list[TisClaim]:
             claims.append(TisClaim(raw=raw))
             continue
         year = match.group("year")
+        if not year and match.group("short_year"):
+            year = f"25{match.group('short_year')}"  # `มอก.2432-55`: a two-digit Buddhist-era year
         part = match.group("part") or match.group("iec_part")
         sub = match.group("sub") or match.group("iec_sub")
         if not (year or part) and _QUANTITY_AFTER.match(text, match.end("base")):
