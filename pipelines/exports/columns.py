@@ -108,6 +108,7 @@ FLAGGED_COLUMNS: tuple[Column, ...] = (
     Column("evidence_sha256", 20, lambda row, rank: row.evidence_sha256),
     Column("decision", 13, lambda row, rank: row.decision),
     Column("note", 30, lambda row, rank: row.note),
+    Column("previous_decision", 36, lambda row, rank: row.previous_decision),
     Column("reason_codes", 30, lambda row, rank: ", ".join(reason_codes(row.reasons))),
     Column("score", 7, lambda row, rank: round(row.score, 1), "number"),
     Column("run_id", 7, lambda row, rank: row.run_id, "int"),

@@ -84,8 +84,12 @@ class FlagRow:
     relisted_from: str = ""
     """`platform listing_id` of the earlier listing this one re-lists, with its review decision."""
     decision: str = ""
-    """Current review decision (pre-filled in the export's `decision` column)."""
+    """The listing's review decision when it was made on this content (pre-filled in the export's
+    `decision` column, so a re-import changes nothing); empty when the content changed since."""
     note: str = ""
+    previous_decision: str = ""
+    """The listing's latest decision, with who and when, whatever content it was made on
+    (`dismissed 2026-01-12 by somchai: ...`): why a dismissed listing is back."""
     decided_by: str = ""
     decided_at: datetime | None = None
 
@@ -215,10 +219,20 @@ def _flagged(seen: _Seen, decisions: dict[int, ReviewDecision]) -> bool:
     return bool(seen.verdict is not None and seen.verdict.flagged and not _is_dismissed(seen, decisions))
 
 
+def _describe(decision: ReviewDecision | None, same_content: bool) -> str:
+    if decision is None:
+        return ""
+    text = f"{decision.decision} {decision.decided_at:%Y-%m-%d} by {decision.reviewer}"
+    if decision.note:
+        text += f": {decision.note}"
+    return text if same_content else f"{text} (listing changed since)"
+
+
 def _row(seen: _Seen, run: Run, mark: str, decisions: dict[int, ReviewDecision]) -> FlagRow:
     observation, listing, verdict, evidence = seen.observation, seen.listing, seen.verdict, seen.evidence
     data = observation.data or {}
     decision = decisions.get(listing.id)
+    same_content = decision is not None and decision.content_hash in ("", observation.content_hash)
     assert verdict is not None  # only judged observations are flagged
     return FlagRow(
         listing_key=listing.id,
@@ -247,8 +261,11 @@ def _row(seen: _Seen, run: Run, mark: str, decisions: dict[int, ReviewDecision])
         evidence_url=evidence.url if evidence else "",
         evidence_fetched_at=evidence.fetched_at if evidence else None,
         evidence_path=evidence.path if evidence else "",
-        decision=decision.decision if decision else "",
-        note=decision.note if decision else "",
+        # A decision is pre-filled only for the content it was made on: pre-filling a dismissal on
+        # changed content would re-dismiss it unseen when the sheet is imported again.
+        decision=decision.decision if same_content else "",
+        note=decision.note if same_content and decision else "",
+        previous_decision=_describe(decision, same_content),
         decided_by=decision.reviewer if decision else "",
         decided_at=decision.decided_at if decision else None,
     )

@@ -214,7 +214,10 @@ def test_dismissed_listing_stays_quiet_until_its_content_changes(
     )
     report = store.report(run_ids=[third])
     assert marks(report) == {"1002": NEW}
-    assert report.rows[0].decision == "dismissed"  # the earlier decision travels with the row
+    # The earlier dismissal travels with the row, but is not pre-filled for the changed content.
+    assert report.rows[0].decision == ""
+    assert report.rows[0].previous_decision.startswith("dismissed ")
+    assert report.rows[0].previous_decision.endswith("by somchai: ผู้ขายแสดงใบอนุญาตแล้ว (listing changed since)")
     summary = report.runs[0].summary
     assert summary["dismissed_unchanged"] == 1 and summary["flagged_before_review"] == 2
 

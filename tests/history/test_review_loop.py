@@ -3,6 +3,7 @@ next run. Bad files are rejected whole, with the row named."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +97,13 @@ def test_review_import_then_next_run(history: dict[str, Any], tmp_path: Path, ca
     flagged = {row[header.index("listing_id")]: row for row in rows[1:]}
     assert set(flagged) == {b, c}
     assert flagged[b][header.index("mark")] == "new"  # re-flagged because its content changed
-    assert flagged[b][header.index("decision")] == "dismissed"  # the old decision is shown
+    # The old dismissal is shown, not pre-filled: re-importing this sheet must not re-dismiss it.
+    assert flagged[b][header.index("decision")] is None
+    assert re.fullmatch(
+        r"dismissed \d{4}-\d\d-\d\d by สมชาย ใจดี: ไม่ใช่สินค้าควบคุม \(listing changed since\)",
+        flagged[b][header.index("previous_decision")],
+    )
+    assert flagged[c][header.index("decision")] == "confirmed"  # same content: pre-filled
     assert flagged[c][header.index("mark")] == "still flagged"  # confirmed listings stay flagged
     confirmed = list(workbook["confirmed"].iter_rows(values_only=True))
     assert [row[1] for row in confirmed[1:]] == [c]
