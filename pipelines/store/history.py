@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Engine, Table, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,6 +28,9 @@ from pipelines.store.models import (
 from pipelines.store.types import parse_utc, utcnow
 from pipelines.store.upsert import upsert
 from standards_data.database import Base, make_engine
+
+if TYPE_CHECKING:
+    from pipelines.store.report import Report
 
 
 @dataclass(frozen=True)
@@ -312,7 +315,7 @@ class HistoryStore:
         with self._sessions() as session:
             return list(session.execute(select(Run).order_by(Run.id)).scalars())
 
-    def report(self, run_ids: Sequence[int] | None = None, since: datetime | None = None) -> Any:
+    def report(self, run_ids: Sequence[int] | None = None, since: datetime | None = None) -> Report:
         """Flagged listings with marks, run summaries, per-seller and confirmed views (see report.py)."""
         from pipelines.store.report import build_report
 

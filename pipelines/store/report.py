@@ -263,7 +263,7 @@ def _row(seen: _Seen, run: Run, mark: str, decisions: dict[int, ReviewDecision])
         evidence_path=evidence.path if evidence else "",
         # A decision is pre-filled only for the content it was made on: pre-filling a dismissal on
         # changed content would re-dismiss it unseen when the sheet is imported again.
-        decision=decision.decision if same_content else "",
+        decision=decision.decision if same_content and decision else "",
         note=decision.note if same_content and decision else "",
         previous_decision=_describe(decision, same_content),
         decided_by=decision.reviewer if decision else "",
