@@ -443,13 +443,17 @@ def _seller_rows(session: Session, report_runs: list[RunReport], rows: list[Flag
         seller.exposure += row.exposure
     if sellers:
         run_ids = [run.run_id for run in report_runs]
+        # Every listing of the seller the runs saw, flagged or not: a seller with 2 flags out of 300
+        # listings is not one with 2 out of 2.
         query = (
-            select(ListingRecord.platform, ListingRecord.seller_id, ListingRecord.seller_name)
+            select(
+                ListingRecord.id, ListingRecord.platform, ListingRecord.seller_id, ListingRecord.seller_name
+            )
             .join(Observation, Observation.listing_key == ListingRecord.id)
             .where(Observation.run_id.in_(run_ids))
             .distinct()
         )
-        for platform, seller_id, seller_name in session.execute(query):
+        for _, platform, seller_id, seller_name in session.execute(query):
             seller_row = sellers.get((platform, seller_id or seller_name))
             if seller_row is not None:
                 seller_row.listings_seen += 1

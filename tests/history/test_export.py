@@ -170,7 +170,10 @@ def test_summary_seller_and_confirmed_sheets(exported: dict[str, Any]) -> None:
     assert summary["flagged"] == 3 and summary["  new"] == 2 and summary["  still flagged"] == 1
     assert summary["gone (flagged last run, not seen now)"] == 1
     sellers = _sheet_rows(workbook["per seller"])
-    assert [(s["seller_id"], s["flagged"]) for s in sellers] == [("28841377", 2), ("55501234", 1)]
+    assert [(s["seller_id"], s["flagged"], s["listings_seen"]) for s in sellers] == [
+        ("28841377", 2, 3),  # 3002 and 3004 flagged, 3005 certified
+        ("55501234", 1, 1),
+    ]
     assert sellers[0]["exposure"] == pytest.approx(259.0 * 1500)
     confirmed = _sheet_rows(workbook["confirmed"])
     assert [(c["listing_id"], c["still_online"], c["runs_seen"]) for c in confirmed] == [
