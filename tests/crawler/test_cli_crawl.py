@@ -185,7 +185,7 @@ def test_crawl_all_resumes_a_cleanly_stopped_run_from_its_jobdir(tmp_path):
         while market.request_counts()["lazada_product"] < 15 and time.monotonic() < deadline:
             time.sleep(0.05)
         first.send_signal(signal.SIGINT)  # a clean stop, as `kill -INT` from an operator
-        first_out, first_err = first.communicate(timeout=60)
+        _, first_err = first.communicate(timeout=60)
         first_summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
         assert first.returncode == 1, first_err[-3000:]
         crawl = first_summary["crawls"]["lazada-plugs"]
