@@ -82,22 +82,37 @@ def _current_rows(connection: Connection, keep_brand_models: bool) -> dict[str, 
     return current
 
 
+def _placeholder(connection: Connection) -> str:
+    """The DB-API driver's positional placeholder (sqlite3: `?`, psycopg: `%s`)."""
+    style = connection.dialect.paramstyle
+    if style == "qmark":
+        return "?"
+    if style in ("format", "pyformat"):
+        return "%s"
+    raise NotImplementedError(f"bulk registry insert: unsupported DB-API paramstyle {style!r}")
+
+
 class _Writer:
-    """Buffers licence inserts and row closings and sends them in batches."""
+    """Buffers licence inserts and row closings and sends them in batches.
+
+    Inserts go to the driver's `executemany` as tuples: for 500,000 rows, building a dict per row
+    and letting SQLAlchemy process each one cost about as much as SQLite's own work.
+    """
 
     def __init__(self, connection: Connection, version_id: int) -> None:
         self.connection = connection
         self.version_id = version_id
-        self.inserts: list[dict[str, object]] = []
+        self.inserts: list[tuple[object, ...]] = []
         self.closings: list[dict[str, int]] = []
         self.close_statement = (
             update(LICENCES).where(LICENCES.c.id == bindparam("row_id")).values(valid_to=version_id)
         )
+        columns = (*CONTENT_COLUMNS, "valid_from")
+        marks = ", ".join([_placeholder(connection)] * len(columns))
+        self.insert_sql = f"INSERT INTO {LICENCES.name} ({', '.join(columns)}) VALUES ({marks})"
 
     def add(self, record: tuple[str, ...]) -> None:
-        row: dict[str, object] = dict(zip(CONTENT_COLUMNS, record, strict=True))
-        row["valid_from"] = self.version_id
-        self.inserts.append(row)
+        self.inserts.append((*record, self.version_id))
         if len(self.inserts) >= BATCH:
             self.flush()
 
@@ -111,7 +126,7 @@ class _Writer:
             self.connection.execute(self.close_statement, self.closings)
             self.closings = []
         if self.inserts:
-            self.connection.execute(insert(LICENCES), self.inserts)
+            self.connection.exec_driver_sql(self.insert_sql, self.inserts)
             self.inserts = []
 
 
