@@ -19,6 +19,7 @@ import extruct
 
 from crawler.items import Listing
 from crawler.parsers.values import (
+    MIN_PLAUSIBLE_PRICE,
     PageParseError,
     ParsedPage,
     PriceReading,
@@ -203,8 +204,10 @@ def _offer_price(offer: dict) -> tuple[PriceReading, str]:
     if not currency and isinstance(spec, dict):
         currency = clean_text(_first(spec.get("priceCurrency")))
     reading = PriceReading(None, "missing price")
+    # The one-baht floor is for baht; a shop pricing in another currency keeps cent prices.
+    minimum = MIN_PLAUSIBLE_PRICE if currency.upper() in ("", "THB") else 0.01
     for candidate in candidates:
-        reading = parse_price(_first(candidate))
+        reading = parse_price(_first(candidate), minimum=minimum)
         if reading.value is not None:
             break
     return reading, currency.upper()

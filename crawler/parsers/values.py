@@ -21,6 +21,9 @@ from crawler.items import Listing
 # A listing price above this (THB) is a placeholder or a parsing slip, not an offer: sellers park
 # items at ฿99,999,999 to take them off sale. Nothing sold under a mandatory TIS standard costs more.
 MAX_PLAUSIBLE_PRICE = 10_000_000.0
+# Below one baht is a placeholder too (฿0.01 "price on request" listings); no Thai marketplace sells
+# anything for satang. Other currencies (a schema.org shop pricing in USD) pass their own floor.
+MIN_PLAUSIBLE_PRICE = 1.0
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
@@ -119,11 +122,11 @@ def clean_brand(value: Any) -> str:
     return brand
 
 
-def parse_price(value: Any, *, divisor: float = 1.0) -> PriceReading:
+def parse_price(value: Any, *, divisor: float = 1.0, minimum: float = MIN_PLAUSIBLE_PRICE) -> PriceReading:
     """Read a price from a number or a rendered string (`฿1,290.00`, `129 - 259` → the low end).
 
     `divisor` undoes a platform's fixed-point scale (Shopee sends THB × 100000). Zero, negative,
-    non-finite or implausibly high prices are rejected with a reason.
+    non-finite, implausibly low (under `minimum`) or high prices are rejected with a reason.
     """
     if value is None or value == "":
         return PriceReading(None, "missing price")
@@ -141,6 +144,8 @@ def parse_price(value: Any, *, divisor: float = 1.0) -> PriceReading:
     number = number / divisor
     if number <= 0:
         return PriceReading(None, f"price {value!r} is not positive")
+    if number < minimum:
+        return PriceReading(None, f"price {number:g} is below {minimum:g}")
     if number > MAX_PLAUSIBLE_PRICE:
         return PriceReading(None, f"price {number:,.2f} is above {MAX_PLAUSIBLE_PRICE:,.0f}")
     return PriceReading(round(number, 2))

@@ -208,3 +208,10 @@ def test_page_without_product_markup_has_no_listings():
 def test_non_html_answer_is_a_parse_error():
     with pytest.raises(PageParseError):
         parse('{"products": []}')
+
+
+def test_cent_prices_are_kept_in_other_currencies_but_not_in_baht():
+    usd = dict(WOO_PRODUCT, offers={"@type": "Offer", "price": "0.50", "priceCurrency": "USD"})
+    thb = dict(WOO_PRODUCT, offers={"@type": "Offer", "price": "0.50", "priceCurrency": "THB"})
+    assert parse(page_with(head=json_ld(usd))).listings[0].price == 0.5
+    assert parse(page_with(head=json_ld(thb))).listings[0].price is None

@@ -6,6 +6,7 @@ import pytest
 
 from crawler.parsers.values import (
     MAX_PLAUSIBLE_PRICE,
+    MIN_PLAUSIBLE_PRICE,
     clean_brand,
     html_to_text,
     parse_count,
@@ -39,6 +40,8 @@ def test_prices_read_from_numbers_and_rendered_strings(raw, divisor, expected):
         ("", 1, "missing"),
         (-1, 100_000, "not positive"),
         (0, 1, "not positive"),
+        (0.01, 1, "below"),  # a placeholder, not an offer
+        (1000, 100_000, "below"),  # Shopee's ×100000 of ฿0.01
         ("ติดต่อร้าน", 1, "no number"),
         (9_999_999_999_999, 100_000, "above"),
         (float("nan"), 1, "not finite"),
@@ -51,9 +54,11 @@ def test_missing_or_absurd_prices_are_rejected_with_a_reason(raw, divisor, probl
     assert problem_word in reading.problem
 
 
-def test_the_plausibility_ceiling_is_inclusive():
+def test_the_plausibility_bounds_are_inclusive():
     assert parse_price(MAX_PLAUSIBLE_PRICE).value == MAX_PLAUSIBLE_PRICE
     assert parse_price(MAX_PLAUSIBLE_PRICE + 1).value is None
+    assert parse_price(MIN_PLAUSIBLE_PRICE).value == MIN_PLAUSIBLE_PRICE
+    assert parse_price(0.5, minimum=0.01).value == 0.5  # cent prices in other currencies
 
 
 @pytest.mark.parametrize(
