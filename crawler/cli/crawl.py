@@ -137,14 +137,21 @@ def format_summary(summary: dict[str, Any]) -> str:
         verdicts = ", ".join(f"{name} {count}" for name, count in sorted(summary["verdicts"].items()))
         lines.append(f"  flagged {summary.get('flagged', 0)}; verdicts: {verdicts}")
     keywords = summary.get("keywords") or {}
-    if keywords:
-        lines.append("  keyword: pages/listings/blocked/failed/parse_errors status")
-        for keyword, counts in keywords.items():
+    # Every keyword that was not covered cleanly, by name; the clean ones as a count (all in the JSON).
+    notable = {k: c for k, c in keywords.items() if c.get("status") != "ok" or c.get("parse_errors")}
+    if notable:
+        lines.append("  keyword: pages fetched/listings/blocked/failed/parse errors, status")
+        for keyword, counts in notable.items():
             lines.append(
                 f"    {keyword}: {counts.get('pages_fetched', 0)}/{counts.get('listings', 0)}/"
-                f"{counts.get('blocked', 0)}/{counts.get('failed', 0)}/{counts.get('parse_errors', 0)} "
+                f"{counts.get('blocked', 0)}/{counts.get('failed', 0)}/{counts.get('parse_errors', 0)}, "
                 f"{counts.get('status')}"
             )
+    clean = len(keywords) - len(notable)
+    if clean:
+        lines.append(
+            f"  {clean} keyword(s) covered without problems" + (" (others above)" if notable else "")
+        )
     return "\n".join(lines)
 
 

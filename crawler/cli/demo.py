@@ -103,6 +103,10 @@ def print_demo_summary(
             f"  verdicts as the demo catalogue intends: {agreeing}/{judged} ({100 * agreeing / judged:.1f}%)"
         )
     print(f"  pages blocked: {combined['blocked']}, failed: {combined['failed']}")
+    for outcome in outcomes:
+        for keyword, counts in (outcome.summary.get("keywords") or {}).items():
+            if counts.get("status") in ("blocked", "failed"):
+                print(f"    {outcome.plan.name} keyword {keyword!r}: {counts['status']}")
     print(f"  duration: {duration:.1f} s")
     print("  wrote: " + ", ".join(str(path) for path in written))
 
