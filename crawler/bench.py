@@ -62,17 +62,19 @@ def _run_child(command: list[str], cwd: Path | None = None) -> tuple[int, str, s
     return process.returncode, stdout, stderr, wall, usage.ru_maxrss / 1024  # Linux: KiB
 
 
-def crawl_child(base_url: str, out_dir: Path) -> dict[str, Any]:
-    """(In the child process) crawl the market with the lazada spider and the full pipeline."""
+def crawl_child(base_url: str, out_dir: Path, crawler_only: bool = False) -> dict[str, Any]:
+    """(In the child process) crawl the market with the lazada spider and the full pipeline (or, with
+    `crawler_only`, with no item pipeline and no evidence: the spider, parsers and middlewares alone)."""
     from crawler.runner import CrawlPlan, project_settings, run_crawls
 
-    settings = project_settings(
-        {
-            **BENCH_SETTINGS,
-            "TISWATCH_DB_URL": f"sqlite:///{out_dir / 'bench.sqlite'}",
-            "LOG_FILE": str(out_dir / "bench.log"),
-        }
-    )
+    overrides: dict[str, Any] = {
+        **BENCH_SETTINGS,
+        "TISWATCH_DB_URL": f"sqlite:///{out_dir / 'bench.sqlite'}",
+        "LOG_FILE": str(out_dir / "bench.log"),
+    }
+    if crawler_only:
+        overrides.update(ITEM_PIPELINES={}, TISWATCH_EVIDENCE_ENABLED=False)
+    settings = project_settings(overrides)
     plan = CrawlPlan("lazada", {"base_url": base_url, "max_pages": "1000"})
     (outcome,) = run_crawls([plan], settings, out_dir)
     stats, summary = outcome.stats, outcome.summary
@@ -87,8 +89,10 @@ def crawl_child(base_url: str, out_dir: Path) -> dict[str, Any]:
     }
 
 
-def measure_tiswatch(base_url: str, work_dir: Path) -> dict[str, Any]:
+def measure_tiswatch(base_url: str, work_dir: Path, crawler_only: bool = False) -> dict[str, Any]:
     command = [sys.executable, "-m", "crawler.bench", "--crawl-child", base_url, str(work_dir)]
+    if crawler_only:
+        command.append("--crawler-only")
     code, stdout, stderr, wall, peak_mb = _run_child(command)
     if code != 0 or not stdout.strip():
         raise RuntimeError(f"tiswatch crawl failed (exit {code}): {stderr[-2000:]}")
@@ -127,26 +131,33 @@ def measure_scrapy_bench(seconds: int) -> dict[str, Any]:
     }
 
 
-def run_benchmark(size: int, seed: int, bench_seconds: int) -> dict[str, Any]:
+def run_benchmark(size: int, seed: int, bench_seconds: int, crawler_only: bool = False) -> dict[str, Any]:
     context = multiprocessing.get_context("spawn")
     ready, stop = context.Queue(), context.Event()
     server = context.Process(target=_serve_market, args=(size, seed, ready, stop), daemon=True)
     server.start()
     try:
         base_url, seeded = ready.get(timeout=300)
-        with tempfile.TemporaryDirectory(prefix="tiswatch-bench-") as work:
+        with tempfile.TemporaryDirectory(prefix="tiswatch-crawl-bench-") as work:
             tiswatch = measure_tiswatch(base_url, Path(work))
+        spider_only = None
+        if crawler_only:
+            with tempfile.TemporaryDirectory(prefix="tiswatch-crawl-bench-") as work:
+                spider_only = measure_tiswatch(base_url, Path(work), crawler_only=True)
     finally:
         stop.set()
         server.join(timeout=30)
     scrapy = measure_scrapy_bench(bench_seconds)
-    return {
+    result: dict[str, Any] = {
         "market": {"listings": seeded, "seed": seed},
         "tiswatch": tiswatch,
         "scrapy_bench": scrapy,
         "ratio": round(tiswatch["pages_per_second"] / scrapy["pages_per_second"], 2),
         "cpus": os.cpu_count(),
     }
+    if spider_only is not None:
+        result["tiswatch_crawler_only"] = spider_only
+    return result
 
 
 def report(result: dict[str, Any]) -> str:
@@ -164,6 +175,15 @@ def report(result: dict[str, Any]) -> str:
             f"  ratio tiswatch / scrapy bench: {result['ratio']} (target >= 0.5); "
             f"tiswatch peak memory {ours['peak_rss_mb']} MB (target < 300 MB)",
         ]
+        + (
+            [
+                f"  (tiswatch lazada, no pipeline, no evidence: {only['pages']:,} pages in "
+                f"{only['elapsed_seconds']:.1f} s = {only['pages_per_second']} pages/s; "
+                f"peak RSS {only['peak_rss_mb']} MB)"
+            ]
+            if (only := result.get("tiswatch_crawler_only"))
+            else []
+        )
     )
 
 
@@ -173,13 +193,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2432)
     parser.add_argument("--bench-seconds", type=int, default=10, help="scrapy bench duration (default 10)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument(
+        "--crawler-only",
+        action="store_true",
+        help="also time the spider alone (no item pipeline, no evidence) to show what the pipeline costs",
+    )
     parser.add_argument("--crawl-child", nargs=2, metavar=("BASE_URL", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.crawl_child:
         base_url, work_dir = args.crawl_child
-        print(json.dumps(crawl_child(base_url, Path(work_dir))))
+        print(json.dumps(crawl_child(base_url, Path(work_dir), crawler_only=args.crawler_only)))
         return 0
-    result = run_benchmark(args.size, args.seed, args.bench_seconds)
+    result = run_benchmark(args.size, args.seed, args.bench_seconds, crawler_only=args.crawler_only)
     print(report(result))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
