@@ -538,6 +538,13 @@ class BrandLexicon:
             re.compile(trie_pattern(self._thai_aliases, no_guard)) if self._thai_aliases else None
         )
         self._skeleton_cache: dict[frozenset[str], dict[str, str]] = {}
+        # Sound keys of every Latin-named brand, computed once at build time.
+        self._brand_skeletons: dict[str, str] = {}
+        for key, brand in self.brands.items():
+            if brand.display.isascii():
+                skeleton = phonetic_skeleton(brand.display)
+                if len(skeleton) >= 4:
+                    self._brand_skeletons[key] = skeleton
 
     def _add_alias(self, name: str, main_key: str) -> None:
         key = brand_key(name)
@@ -596,15 +603,11 @@ class BrandLexicon:
         return None
 
     def _skeleton_choices(self, candidates: frozenset[str]) -> dict[str, str]:
+        """Sound keys of the Latin-named candidates (cached per candidate set)."""
         choices = self._skeleton_cache.get(candidates)
         if choices is None:
-            choices = {}
-            for candidate in candidates:
-                brand = self.brands.get(candidate)
-                if brand is not None and brand.display.isascii():
-                    skeleton = phonetic_skeleton(brand.display)
-                    if len(skeleton) >= 4:
-                        choices[candidate] = skeleton
+            skeletons = self._brand_skeletons
+            choices = {c: skeletons[c] for c in candidates if c in skeletons}
             self._skeleton_cache[candidates] = choices
         return choices
 

@@ -89,6 +89,7 @@ class Matcher:
             [*self.mandatory, *self.index.tis_numbers, *self.vocabulary.standards()]
         )
         self._brand_resolution_cache: dict[tuple[str, frozenset[str]], str] = {}
+        self._brands_by_initial: dict[tuple[frozenset[str], str], list[str]] = {}
         # English product words are not brands (`wax crayons 24 สี` names no brand).
         self._product_words = frozenset(
             word for t in self.vocabulary.terms if t.is_latin for word in t.key.split()
@@ -396,7 +397,14 @@ class Matcher:
         cache_key = (brand_key, brands)
         resolved = self._brand_resolution_cache.get(cache_key)
         if resolved is None:
-            best = process.extractOne(brand_key, brands, scorer=fuzz.ratio, score_cutoff=BRAND_FUZZY_MIN)
+            # Misspellings keep the first letter; comparing with those brands only keeps this cheap.
+            same_initial = self._brands_by_initial.get((brands, brand_key[0]))
+            if same_initial is None:
+                same_initial = [b for b in brands if b[:1] == brand_key[:1]]
+                self._brands_by_initial[(brands, brand_key[0])] = same_initial
+            best = process.extractOne(
+                brand_key, same_initial, scorer=fuzz.ratio, score_cutoff=BRAND_FUZZY_MIN
+            )
             resolved = best[0] if best else brand_key
             if len(self._brand_resolution_cache) > 100_000:
                 self._brand_resolution_cache.clear()
