@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from pythainlp.tokenize import Tokenizer
+
 from matchers.vocabulary import load_vocabulary
 
 _THAI_RUN = re.compile(r"[\u0e01-\u0e4e]+")
@@ -72,9 +74,8 @@ SELLER_WORDS = frozenset(
 
 
 @lru_cache(maxsize=1)
-def _tokenizer():  # type: ignore[no-untyped-def]
+def _tokenizer() -> Tokenizer:
     from pythainlp.corpus.common import thai_words
-    from pythainlp.tokenize import Tokenizer
 
     return Tokenizer(set(thai_words()) | load_vocabulary().thai_words(), engine="newmm")
 

@@ -21,12 +21,12 @@ def trie_pattern(keys: Iterable[str], guard: Callable[[str], str] = end_guard) -
     At every node longer continuations are tried before ending there, so the longest key wins at a
     position. A space inside a key matches an optional space.
     """
-    trie: dict[str, dict] = {}
+    trie: dict[str, dict] = {}  # char -> subtree; "" -> {"guard": pattern} marks the end of a key
     for key in keys:
         node = trie
         for char in key:
             node = node.setdefault(char, {})
-        node[""] = {"guard": guard(key)}  # type: ignore[dict-item]
+        node[""] = {"guard": guard(key)}
 
     def build(node: dict) -> str:
         branches = [

@@ -20,7 +20,10 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from standards_data.registry import Licence
 
 EXIT_OK = 0
 EXIT_UNREADABLE = 1
@@ -90,10 +93,10 @@ def read_listings(path: Path, problems: list[str]) -> Iterator[dict[str, Any]]:
             yield record
 
 
-def _load_licences(path: Path, problems: list[str]):  # type: ignore[no-untyped-def]
+def _load_licences(path: Path, problems: list[str]) -> list[Licence]:
     from standards_data.registry import CANONICAL_COLUMNS, Licence
 
-    licences = []
+    licences: list[Licence] = []
     with open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in ("licence_no", "tis_number", "brand") if c not in (reader.fieldnames or [])]

@@ -134,7 +134,7 @@ def make_registry(count: int, rng: random.Random, vocabulary: Vocabulary) -> lis
     """`count` licences with unique licence numbers."""
     standards, weights = _standard_weights(vocabulary)
     brand_count = max(50, count // 12)
-    brands = []
+    brands: list[tuple[str, str]] = []
     seen_brands: set[str] = set()
     while len(brands) < brand_count:
         name = _brand_name(rng)
@@ -211,11 +211,11 @@ def make_listings(
     """`count` listing dicts in the Listing contract."""
     terms_by_standard: dict[str, list[str]] = {}
     near_misses: list[str] = []
-    for term in vocabulary.terms:
-        if term.kind == PRODUCT:
-            terms_by_standard.setdefault(term.tis_number, []).append(term.text)
-        elif term.kind == NOT_PRODUCT:
-            near_misses.append(term.text)
+    for entry in vocabulary.terms:
+        if entry.kind == PRODUCT:
+            terms_by_standard.setdefault(entry.tis_number, []).append(entry.text)
+        elif entry.kind == NOT_PRODUCT:
+            near_misses.append(entry.text)
     licences_by_standard: dict[str, list[Licence]] = {}
     for licence in licences:
         if licence.tis_number in terms_by_standard:
