@@ -26,6 +26,7 @@ def by_number(licences: list[Licence] | None) -> dict[str, Licence]:
         ("utf-8-sig", "\r\n", "utf-8-sig"),
         ("cp874", "\r\n", "cp874"),
         ("tis-620", "\n", "cp874"),
+        ("utf-16", "\r\n", "utf-16"),
     ],
 )
 def test_encodings_give_the_same_licences(
@@ -44,6 +45,15 @@ def test_encodings_give_the_same_licences(
     assert toshino.models == ("P-404", "ET-915")
     assert licences["น6123-63/685"].tis_number == "685 เล่ม 1-2562"
     assert licences["น6123-63/685"].models == ()
+
+
+def test_excel_unicode_text_export_utf16_tab_separated(write_csv, registry_lines: list[str]) -> None:
+    tabbed = [line.replace(",", "\t") for line in registry_lines]
+    validated = validate_registry_file(write_csv("registry.txt", tabbed, encoding="utf-16", newline="\r\n"))
+    assert validated.ok, validated.problems.lines()
+    assert validated.rows == 7
+    records = {record[0]: record for _row, record in validated.records()}
+    assert records["ท4080-51/2432"][5] == "P-404;ET-915"
 
 
 def test_file_in_no_accepted_encoding_is_one_file_level_error(
