@@ -89,3 +89,42 @@ async def test_schema_org_spider_reads_the_demo_shop_from_its_sitemap(tmp_path):
     some_id = sorted(found)[0]
     assert found[some_id].title == shop_entries[some_id].title
     assert found[some_id].price == shop_entries[some_id].price
+
+
+@deferred_f_from_coro_f
+async def test_lazada_slider_redirect_is_a_blocked_keyword_not_an_empty_one(tmp_path):
+    with DemoMarket(port=0, blocked_lazada={"ปลั๊กพ่วง"}) as market:
+        result = await run_spider(
+            LazadaSpider,
+            local_settings(tmp_path),
+            base_url=market.base_url,
+            keywords="ปลั๊กพ่วง,หมวกกันน็อค",
+            product_pages="0",
+        )
+        helmets = len(market.catalogue.search("หมวกกันน็อค", "lazada"))
+    keywords = result.summary["keywords"]
+    assert keywords["ปลั๊กพ่วง"]["status"] == "blocked" and keywords["ปลั๊กพ่วง"]["listings"] == 0
+    assert keywords["หมวกกันน็อค"]["status"] == "ok" and keywords["หมวกกันน็อค"]["listings"] == helmets
+    assert result.summary["blocked_by"] == {"challenge_page": 1}
+    assert result.summary["status"] == "blocked"
+
+
+@deferred_f_from_coro_f
+async def test_rate_limited_searches_slow_the_crawl_down_and_are_retried(tmp_path):
+    keywords = "ปลั๊กพ่วง,หมวกกันน็อค,พาวเวอร์แบงค์,เตารีด"
+    with DemoMarket(port=0, throttle_every=3) as market:
+        result = await run_spider(
+            ShopeeSpider,
+            local_settings(tmp_path, RETRY_TIMES=3, CONCURRENT_REQUESTS_PER_DOMAIN=1),
+            base_url=market.base_url,
+            keywords=keywords,
+            max_pages="1",
+        )
+        expected = {
+            entry.listing_id("shopee")
+            for keyword in keywords.split(",")
+            for entry in market.catalogue.search(keyword, "shopee")[:60]
+        }
+    assert result.stats["tiswatch/throttled"] >= 1  # 429s were seen and the site slowed down for
+    assert result.summary["status"] == "ok" and result.summary["blocked"] == 0
+    assert set(result.ids()) == expected  # every search got through in the end
