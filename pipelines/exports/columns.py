@@ -24,7 +24,9 @@ VERDICT_WORDS = {
     "certified": "certified",
     "not_regulated": "not regulated",
 }
-_REASON_CODE = re.compile(r"^[\w.:/-]+$")
+# Reason codes are snake_case, optionally with a value after a colon (`category:2432-2555`); the
+# matcher's sentence starts with a capital (`Uncertified: no licence …`), so it never reads as a code.
+_REASON_CODE = re.compile(r"^[a-z][a-z0-9_]*(?::.*)?$")
 
 
 @dataclass(frozen=True)

@@ -218,3 +218,30 @@ def test_evidence_manifest_files_match_their_hashes(exported: dict[str, Any]) ->
         assert hashlib.sha256(body).hexdigest() == row["sha256"]
         assert row["fetched_at"] == "2026-01-05T03:00:01Z"
         assert row["url"].startswith("https://shopee.co.th/api/v4/search/search_items")
+
+
+@pytest.mark.parametrize(
+    ("title", "brand", "verdict"),
+    [
+        ("ของเล่นเด็ก ตัวต่อ เสริมพัฒนาการ", "Babyplay", "uncertified"),
+        ("ปลั๊กพ่วง 4 ช่อง 3 เมตร", "", "unverifiable"),
+        ("เสื้อยืด cotton 100% ไซส์ L", "", "not_regulated"),
+    ],
+)
+def test_reasons_column_is_the_matchers_sentence_and_checks_its_details(
+    title: str, brand: str, verdict: str
+) -> None:
+    """Every verdict's sentence (`Uncertified: …`, `Unverifiable: …`) lands in `reasons`, never among
+    the codes, whatever its first word."""
+    from matchers.matcher import Matcher
+    from pipelines.exports.columns import reason_codes, reason_details, reasons_in_words
+    from standards_data.registry import read_registry_csv
+
+    registry = Path(__file__).parents[2] / "standards_data" / "sample_registry.csv"
+    judged = Matcher(read_registry_csv(registry)).judge(
+        {"listing_id": "x1", "title": title, "brand": brand, "description": "", "attributes": {}}
+    )
+    assert judged.verdict == verdict
+    assert reasons_in_words(judged.reasons) == judged.reasons[-1]
+    assert judged.reasons[-1] not in reason_details(judged.reasons)
+    assert all(code[0].islower() for code in reason_codes(judged.reasons))
