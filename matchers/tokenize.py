@@ -75,9 +75,17 @@ SELLER_WORDS = frozenset(
 
 @lru_cache(maxsize=1)
 def _tokenizer() -> Tokenizer:
-    from pythainlp.corpus.common import thai_words
+    # pythainlp's own default trie (which its romaniser also loads) with the product words added: a
+    # second trie of the whole Thai dictionary would cost ~60 MB in every crawl process. Adding words
+    # only keeps them whole in pythainlp's default segmentation too, which suits the brand guesses.
+    from pythainlp.tokenize import word_dict_trie
 
-    return Tokenizer(set(thai_words()) | load_vocabulary().thai_words(), engine="newmm")
+    trie = word_dict_trie()
+    for word in load_vocabulary().thai_words():
+        if word not in trie:
+            trie.add(word)
+    # No custom_dict: pythainlp 5.4 copies a Trie given as one; without, it segments with word_dict_trie().
+    return Tokenizer(engine="newmm")
 
 
 @lru_cache(maxsize=1)
