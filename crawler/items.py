@@ -13,7 +13,8 @@ class Listing:
     platform: str
     """Source marketplace: `shopee`, `lazada`, or the shop's domain for schema.org shops."""
     listing_id: str
-    """The platform's own id for the listing (Shopee `shopid.itemid`, Lazada `itemId`, a shop's sku or URL)."""
+    """The platform's own id for the listing (Shopee `shopid.itemid`, Lazada `itemId`, a shop's sku
+    or URL)."""
     url: str
     """Canonical URL of the listing page (the evidence an investigator opens)."""
     title: str

@@ -409,6 +409,19 @@ NOT_BRAND_WORDS = frozenset(
         "mk2",
         "series",
         "style",
+        # Battery sizes, chemistries and product-type words that sellers capitalise like brands.
+        "aa",
+        "aaa",
+        "nimh",
+        "ni-mh",
+        "li-ion",
+        "lithium",
+        "lipo",
+        "diy",
+        "gan",
+        "otg",
+        "hdmi",
+        "vip",
     ]
 )
 

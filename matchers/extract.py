@@ -13,6 +13,7 @@ TIS numbers (`TisClaim`): every form sellers write after `มอก.`/`มอก
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -176,8 +177,8 @@ def strip_codes(text: str) -> str:
 # may lead the digits after a hyphen (`FP-J30TA`), or a letter segment may (`PJ-SL163`). Fewer
 # digits are sizes and sockets (`E27`, `H13`, `T8`). No unit may follow (`PD 20W`, `USB 3000mAh`).
 _MODEL = re.compile(
-    r"(?<![A-Za-z0-9])(?P<prefix>[A-Za-z]{1,4})(?P<segment>-[A-Za-z]{1,3})?(?P<sep>[- ]?)"
-    r"(?P<letter>[A-Za-z]?)(?P<digits>\d{2,6})(?P<suffix>[A-Za-z]{0,3})(?![A-Za-z0-9])"
+    r"(?<![A-Za-z0-9])(?P<prefix>[A-Za-z]{1,4})(?P<segment>-[A-Za-z]{1,4})?(?P<sep>[- ]?)"
+    r"(?P<letter>[A-Za-z]?)(?P<digits>\d{1,6})(?P<suffix>[A-Za-z]{0,3})(?![A-Za-z0-9])"
 )
 # Digits-only models (`รุ่น 60337`, LEGO set numbers) only count right after the model word.
 _DIGITS_MODEL = re.compile(
@@ -206,6 +207,11 @@ _UNIT_SUFFIXES = {
 # Letter runs that are words or units, not model prefixes, when separated from the digits by a space.
 _NOT_MODEL_PREFIX = {
     "tis",
+    "qc",
+    "gen",
+    "ver",
+    "type",
+    "wifi",
     "no",
     "pd",
     "usb",
@@ -294,10 +300,14 @@ def extract_model_codes(text: str) -> list[ModelCode]:
         if letter and sep != "-":
             continue  # `AB C123` or `ABC123` forms are read through `prefix` alone
         after_word = bool(_MODEL_AFTER_WORD.search(text, 0, match.start()))
+        # Written as a code: two or more letters, a hyphen, digits (`FL-5`, `LX-20W`, `TB-RCBO16`).
+        coded = sep == "-" and len(prefix) >= 2 and prefix.lower() not in _NOT_MODEL_PREFIX
+        if len(digits) == 1 and not (coded or (after_word and len(prefix) >= 2)):
+            continue  # `T8`, `E-5`, `X 1`: sizes, sockets and counts
         if len(digits) < 3 and not (sep == "-" or after_word):
             continue  # `E27`, `H13`, `T8`: sizes and sockets, unless written as a code (`E-33`, `รุ่น X12`)
-        if suffix.lower() in _UNIT_SUFFIXES or (suffix.lower().startswith("mah")):
-            continue
+        if (suffix.lower() in _UNIT_SUFFIXES or suffix.lower().startswith("mah")) and not coded:
+            continue  # `PD 20W`, `USB 3000mAh`; a coded `LX-20W` is a model
         if sep == " " and not after_word and _spaced_number_is_quantity(text, match, prefix):
             continue
         if prefix.lower() in ("tis", "no") and not after_word:
@@ -312,3 +322,31 @@ def extract_model_codes(text: str) -> list[ModelCode]:
             seen.add(key)
             models.append(ModelCode(raw=key, key=key, after_model_word=True))
     return models
+
+
+# A licensed model looked up in a listing's text: its letters and digits in order, each pair of them
+# optionally separated by a space, hyphen, dot, slash or underscore (`VT-506U` ~ `vt 506u`, `BW-2` ~
+# `bw2`), not inside a longer code. Keys too short or too plain to be specific are not searched.
+_MODEL_GAP = r"[\s\-_./]?"
+
+
+@lru_cache(maxsize=65_536)
+def _licensed_model_pattern(key: str) -> re.Pattern[str] | None:
+    digits = sum(ch.isdigit() for ch in key)
+    if len(key) < 3 or not digits or (digits == len(key) and len(key) < 4):
+        return None
+    body = _MODEL_GAP.join(re.escape(ch) for ch in key)
+    return re.compile(rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+def licensed_model_in_text(models: Iterable[str], *texts: str) -> str:
+    """The first licensed model key (`model_key` form) written in one of `texts`, as written there."""
+    for key in sorted(models, key=len, reverse=True):  # `CM-18650-30` before `CM-18650`
+        pattern = _licensed_model_pattern(key)
+        if pattern is None:
+            continue
+        for text in texts:
+            found = pattern.search(text) if text else None
+            if found:
+                return found.group(0)
+    return ""

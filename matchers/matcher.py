@@ -30,7 +30,7 @@ from matchers.brands import (
 )
 from matchers.classify import Classification, classify_listing
 from matchers.explain import Reasons
-from matchers.extract import strip_codes
+from matchers.extract import licensed_model_in_text, model_key, strip_codes
 from matchers.facts import ListingFacts, extract_facts
 from matchers.registry_index import IndexedLicence, RegistryIndex, standard_key
 from matchers.standards import StandardResolver, claim_matches_standard
@@ -164,9 +164,11 @@ class Matcher:
         return Verdict(facts.listing_id, NOT_REGULATED, None, None, score, reasons.render())
 
     def _judge_regulated(self, facts: ListingFacts, found: Classification, reasons: Reasons) -> Verdict:
-        tis_number = found.tis_number
-        assert tis_number is not None
+        assert found.tis_number is not None
         accepted = self._accepted_standards(found)
+        # A family whose products may fall under a related standard too (a ปลั๊กสามตา is a plug adapter
+        # or a small extension set): the standard the listing itself claims among those is the one.
+        tis_number = self._claimed_related(facts, accepted) or found.tis_number
         standard_keys = {standard_key(s) for s in accepted}
         reasons.add(f"category:{tis_number}", f"classified by '{found.term}' in the {found.source}")
         brand = self._listing_brand(facts, standard_keys)
@@ -203,6 +205,18 @@ class Matcher:
             )
             return Verdict(facts.listing_id, UNVERIFIABLE, tis_number, None, 80.0, reasons.render())
         return self._judge_by_brand_model(facts, tis_number, standard_keys, brand, reasons, found)
+
+    def _claimed_related(self, facts: ListingFacts, accepted: list[str]) -> str | None:
+        """A related standard (not the family's own) that a numbered claim of the listing names."""
+        if len(accepted) < 2:
+            return None
+        for claim in facts.tis_claims:
+            if claim.is_bare or claim_matches_standard(claim, accepted[0]):
+                continue
+            for standard in accepted[1:]:
+                if claim_matches_standard(claim, standard):
+                    return standard
+        return None
 
     def _accepted_standards(self, found: Classification) -> list[str]:
         accepted = [found.tis_number] if found.tis_number else []
@@ -274,7 +288,10 @@ class Matcher:
                 f" ({self.lexicon.display(entry.brand)})."
             )
             score = 100.0 if model_ok else 95.0
-            return Verdict(facts.listing_id, CERTIFIED, tis_number, lic.licence_no, score, reasons.render())
+            # The licence's own standard: a related one of the family when that is what it certifies.
+            return Verdict(
+                facts.listing_id, CERTIFIED, lic.tis_number, lic.licence_no, score, reasons.render()
+            )
         code, sentence, licence_no = problems[0]
         for other_code, other_sentence, _ in problems:
             reasons.add(other_code, other_sentence)
@@ -310,7 +327,9 @@ class Matcher:
             reasons.sentence = (
                 f"Certified: {covered} covered by active licence {lic.licence_no} for มอก. {lic.tis_number}."
             )
-            return Verdict(facts.listing_id, CERTIFIED, tis_number, licence_no, best.score, reasons.render())
+            return Verdict(
+                facts.listing_id, CERTIFIED, lic.tis_number, licence_no, best.score, reasons.render()
+            )
 
         inactive = [c for c in candidates if not c.entry.licence.is_active]
         model_text = ", ".join(m.raw for m in facts.models[:2])
@@ -414,11 +433,18 @@ class Matcher:
     def _model_covered(self, facts: ListingFacts, entry: IndexedLicence) -> tuple[bool | None, str]:
         """(True, model) when a listing model is on the licence, (False, model) when the listing gives a
         model the licence does not list, (None, '') when there is nothing to compare."""
-        if not facts.models or not entry.models:
+        if not entry.models:
             return None, ""
         for code in facts.models:
             if _model_matches(code.key, entry.models):
                 return True, code.raw
+        # The licence's own models looked up in the text: finds what no code pattern reads as a model
+        # (`FL-5`, `vt 506u`, `CM-18650-30`), so a short or odd model is not mistaken for a missing one.
+        named = licensed_model_in_text(entry.models, facts.title, facts.description)
+        if named:
+            return True, named
+        if not facts.models:
+            return None, ""
         stated = [c for c in facts.models if c.after_model_word] or facts.models
         return False, stated[0].raw
 
@@ -430,11 +456,11 @@ class Matcher:
         if brand_key:
             for entry in self.index.for_standard_brand(standard_keys, brand_key):
                 checks = ["brand_match" if brand_key == brand.key else "brand_fuzzy"]
-                covered, _ = self._model_covered(facts, entry)
+                covered, named = self._model_covered(facts, entry)
                 if covered is False:
                     continue  # the listing's model is not on this licence
                 if covered:
-                    exact = any(c.key in entry.models for c in facts.models)
+                    exact = model_key(named) in entry.models
                     checks.append("model_match" if exact else "model_variant")
                     score = 100.0 if exact else 92.0
                 elif facts.models and not entry.models:

@@ -93,9 +93,14 @@ def normalize_text(text: object) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+# Spellings of one loanword cluster that sellers mix freely: สวิตช์/สวิทช์/สวิตซ์/สวิทซ์ (switch).
+_TCH_CLUSTER = re.compile("[ตท][ชซ]")
+
+
 def fold_thai(text: str) -> str:
-    """Lower case, no tone marks, no spaces between Thai characters (input already normalised)."""
-    text = _TONE_MARKS.sub("", text.lower())
+    """Lower case, no tone marks, one spelling of the ตช cluster, no spaces between Thai characters
+    (input already normalised)."""
+    text = _TCH_CLUSTER.sub("ตช", _TONE_MARKS.sub("", text.lower()))
     return _SPACE_BETWEEN_THAI.sub("", text)
 
 

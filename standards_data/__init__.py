@@ -1,4 +1,5 @@
-"""The mandatory-standards catalogue, the product vocabulary, sample registry data, and the registry's code."""
+"""The mandatory-standards catalogue, the product vocabulary, sample registry data, and the registry's
+code."""
 
 from pathlib import Path
 

@@ -7,7 +7,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CANONICAL_COLUMNS = ("licence_no", "licence_type", "tis_number", "licensee", "brand", "models", "issued", "status")
+CANONICAL_COLUMNS = (
+    "licence_no",
+    "licence_type",
+    "tis_number",
+    "licensee",
+    "brand",
+    "models",
+    "issued",
+    "status",
+)
 STATUSES = ("active", "suspended", "revoked")
 
 

@@ -47,6 +47,17 @@ from tests.matchers.conftest import listing
         ("ยางรถยนต์ 185/65R15", "2718-2560"),
         ("ยางนอกมอเตอร์ไซค์ 70/90-17", "2720-2560"),
         ("Schneiderหม้อหุงข้าวไฟฟ้า", "1039-2547"),  # a brand glued to the product word
+        # Spellings of สวิตช์ fold together; the switch's kind names it, not a power strip's switch count.
+        ("Bolta สวิทช์ 3 ทาง BW-5", "824-2551"),
+        ("สวิตซ์สองทาง แพ็ค 5 ตัว", "824-2551"),
+        ("สวิทซ์ทางเดียว สีขาว", "824-2551"),
+        ("ปลั๊กพ่วง 4 ช่อง 4 สวิทช์ 3 เมตร", "2432-2555"),
+        ("ปืนนวดกล้ามเนื้อ 6 หัว แบตอึด", "60335 เล่ม 2(32)-2564"),
+        ("Adapter GaN 65W 3 พอร์ต", "62368 เล่ม 1-2563"),
+        ("ยางนอกมอไซค์ ขอบ 14 ลายไฟ", "2720-2560"),
+        ("ยางใน 2.75-17 มอเตอร์ไซค์", "683-2562"),
+        ("Bangkok Cable สาย THW 1x2.5 ขด 100ม.", "11 เล่ม 3-2553"),  # a cable brand, not a USB cable
+        ("เบรกเกอร์กันดูด RCCB 2P 40A 30mA", "2425-2560"),  # RCCB named: not the RCBO standard
     ],
 )
 def test_products_fall_under_their_standard(matcher: Matcher, title: str, tis_number: str) -> None:
@@ -69,6 +80,11 @@ def test_products_fall_under_their_standard(matcher: Matcher, title: str, tis_nu
         "ของเล่นแมว ขนนก",  # pet toys
         "เสื้อยืด ลายหมวกกันน็อค",  # a T-shirt with a helmet print
         "ชั้นวางหนังสือ 4 ชั้น",  # nothing regulated at all
+        "ปลอกหนังใส่ไฟแช็ค งานแฮนด์เมด",  # a sleeve for a lighter
+        "กิ๊บตอกสายไฟ เบอร์ 2 (100 ตัว)",  # cable clips
+        "ยางในจักรยาน 26 นิ้ว",  # bicycle tubes are not under the motorcycle standard
+        "Cable Type-C 1m ชาร์จเร็ว",  # a USB cable
+        "หัวแปลง OTG Type-C",  # an OTG adapter is no charger
         "",
     ],
 )

@@ -8,6 +8,7 @@ from matchers.extract import (
     extract_licence_numbers,
     extract_model_codes,
     extract_tis_claims,
+    licensed_model_in_text,
     strip_codes,
     to_buddhist_year,
 )
@@ -98,6 +99,36 @@ def test_model_variants_share_a_key(text: str) -> None:
 )
 def test_sizes_and_units_are_not_models(text: str) -> None:
     assert extract_model_codes(normalize_text(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("ไฟแช็ค Flik FL-5 ไฟฟู่", ["FL5"]),  # one digit, written as a code
+        ("Lumenix LX-20W หลอดไฟ LED 20W", ["LX20W"]),  # a coded unit-like suffix is still the model
+        ("Thunderbird RCBO TB-RCBO16 16A", ["TBRCBO16"]),  # a four-letter segment
+        ("หลอดไฟ T-8 18W", []),  # one letter and one digit: a tube size
+        ("สายชาร์จ PD-20W", []),  # PD is a protocol, not a model prefix
+    ],
+)
+def test_coded_models_with_short_digits_or_unit_suffixes(text: str, keys: list[str]) -> None:
+    assert [m.key for m in extract_model_codes(normalize_text(text))] == keys
+
+
+@pytest.mark.parametrize(
+    ("models", "text", "found"),
+    [
+        ({"VT506U"}, "Voltraปลั๊กสามตา vt 506u 3USB", "vt 506u"),
+        ({"BW2"}, "bolta สวิตซ์สองทาง bw2 แพ็ค 5 ตัว", "bw2"),
+        ({"CM18650", "CM1865030"}, "ถ่านชาร์จ CellMax CM-18650-30 3000mAh", "CM-18650-30"),
+        ({"BW2"}, "Bolta BW-25 สวิตช์", ""),  # not inside a longer code
+        ({"A1"}, "รุ่น A1 สีขาว", ""),  # too short to be searched for
+    ],
+)
+def test_a_licensed_model_is_found_in_text_however_it_is_spaced(
+    models: set[str], text: str, found: str
+) -> None:
+    assert licensed_model_in_text(models, normalize_text(text)) == found
 
 
 def test_model_after_the_model_word_is_marked() -> None:

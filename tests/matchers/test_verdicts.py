@@ -46,6 +46,35 @@ def test_certified(matcher: Matcher, fields: dict, licence_no: str, expected_cod
     assert 0 < verdict.score <= 100
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "ปลั๊กสามตา 3 ช่อง Toshiba P-406 มอก.2432-2555",  # claims the related standard it is licensed under
+        "ปลั๊กสามตา 3 ช่อง Toshiba p406",  # no claim: the brand's licence of the related standard
+    ],
+)
+def test_a_family_with_a_related_standard_is_certified_under_the_licences_standard(
+    matcher: Matcher, title: str
+) -> None:
+    verdict = matcher.judge(listing(title))
+    assert (verdict.verdict, verdict.tis_number, verdict.licence_no) == (
+        CERTIFIED,
+        "2432-2555",
+        "น1234-10/2432",
+    )
+
+
+def test_a_short_coded_model_off_the_licence_is_uncertified(matcher: Matcher) -> None:
+    verdict = matcher.judge(listing("Toshiba ปลั๊กพ่วง TS-7 4 ช่อง"))
+    assert verdict.verdict == UNCERTIFIED
+    assert "model_not_licensed" in codes(verdict.reasons)
+
+
+def test_a_battery_size_is_not_a_brand(matcher: Matcher) -> None:
+    verdict = matcher.judge(listing("ถ่านชาร์จ AA 2500mAh แพ็ค 4 ก้อน ชาร์จได้ 1200 ครั้ง"))
+    assert verdict.verdict == UNVERIFIABLE
+
+
 def test_certified_by_brand_alone_when_no_model_is_given(matcher: Matcher) -> None:
     verdict = matcher.judge(listing("หมวกกันน็อค Index เต็มใบ ไซส์ L"))
     assert verdict.verdict == CERTIFIED
