@@ -332,6 +332,8 @@ class HistoryStore:
                 .outerjoin(Evidence, Observation.evidence_id == Evidence.id)
                 .where(Observation.run_id.in_(list(run_ids)))
                 .order_by(Observation.run_id, Observation.id)
+                # Streamed in batches: a big run's listings are never all in memory at once.
+                .execution_options(yield_per=500)
             )
             for row in session.execute(query):
                 yield row[0], row[1], row[2]

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from matchers.verdict import PRIORITY
 from pipelines.store.models import (
@@ -178,6 +178,12 @@ class _Seen:
     listing: ListingRecord
     verdict: Verdict | None
     evidence: Evidence | None
+    fields: dict[str, Any] = field(default_factory=dict)
+    """The few fields of the crawled listing a row shows (`_ROW_FIELDS`), loaded for rows only."""
+
+
+# What a row takes from the stored listing record (`Observation.data`) beyond the indexed columns.
+_ROW_FIELDS = ("url", "seller_id", "seller_name", "brand")
 
 
 def normalise_title(title: str) -> str:
@@ -192,11 +198,25 @@ def _load_run(session: Session, run_id: int) -> dict[int, _Seen]:
         .outerjoin(Evidence, Observation.evidence_id == Evidence.id)
         .where(Observation.run_id == run_id)
         .order_by(Observation.id)
+        # The whole crawled record (description, attributes…) is most of a row's size and only the
+        # flagged rows need a few of its fields: `_load_fields` reads those.
+        .options(defer(Observation.data))
     )
     return {
         observation.listing_key: _Seen(observation, listing, verdict, evidence)
         for observation, listing, verdict, evidence in session.execute(query)
     }
+
+
+def _load_fields(session: Session, seen: Iterable[_Seen]) -> None:
+    """Fill `fields` of these observations from their stored records, a batch of ids at a time."""
+    by_id = {item.observation.id: item for item in seen}
+    ids = sorted(by_id)
+    for start in range(0, len(ids), 500):
+        query = select(Observation.id, Observation.data).where(Observation.id.in_(ids[start : start + 500]))
+        for observation_id, data in session.execute(query):
+            record = data if isinstance(data, dict) else {}
+            by_id[observation_id].fields = {name: record.get(name) for name in _ROW_FIELDS}
 
 
 def _baseline(session: Session, run: Run, before: datetime | None = None) -> Run | None:
@@ -230,7 +250,7 @@ def _describe(decision: ReviewDecision | None, same_content: bool) -> str:
 
 def _row(seen: _Seen, run: Run, mark: str, decisions: dict[int, ReviewDecision]) -> FlagRow:
     observation, listing, verdict, evidence = seen.observation, seen.listing, seen.verdict, seen.evidence
-    data = observation.data or {}
+    data = seen.fields
     decision = decisions.get(listing.id)
     same_content = decision is not None and decision.content_hash in ("", observation.content_hash)
     assert verdict is not None  # only judged observations are flagged
@@ -334,7 +354,7 @@ def compare_runs(
     baseline = _load_run(session, baseline_run.id) if baseline_run else {}
     baseline_flagged = {key for key, seen in baseline.items() if _flagged(seen, decisions)}
 
-    rows: list[FlagRow] = []
+    flagged_now: list[tuple[_Seen, str]] = []
     by_verdict: dict[str, int] = defaultdict(int)
     flagged_raw = dismissed_unchanged = unjudged = 0
     for key, seen in current.items():
@@ -345,11 +365,13 @@ def compare_runs(
         if seen.verdict.flagged:
             flagged_raw += 1
         if _flagged(seen, decisions):
-            rows.append(_row(seen, run, STILL_FLAGGED if key in baseline_flagged else NEW, decisions))
+            flagged_now.append((seen, STILL_FLAGGED if key in baseline_flagged else NEW))
         elif seen.verdict.flagged:
             dismissed_unchanged += 1
     gone_keys = baseline_flagged - set(current)
     assert baseline_run is not None or not gone_keys
+    _load_fields(session, [seen for seen, _ in flagged_now] + [baseline[key] for key in gone_keys])
+    rows = [_row(seen, run, mark, decisions) for seen, mark in flagged_now]
     gone = [_row(baseline[key], baseline_run, GONE, decisions) for key in gone_keys] if baseline_run else []
     cleared = len((baseline_flagged & set(current)) - {row.listing_key for row in rows})
     relisted = _find_relistings(
