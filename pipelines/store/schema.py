@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+from standards_data.resources import package_folder
+
+# Alembic reads its scripts from a folder: a real one also when running from a zipped egg (Scrapyd).
+MIGRATIONS_DIR = package_folder("pipelines.migrations")
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
