@@ -15,7 +15,10 @@ Counts (all pages are pages the spider asked for; robots.txt is not one):
 - `not_found`      404/410 pages (a listing taken down between search and fetch);
 - `parse_errors`   fetched pages that could not be read (broken JSON, truncated HTML) and records on
                    readable pages that could not become a listing (no id or title);
-- `field_problems` listings kept with a field blanked (absurd or missing price).
+- `field_problems` listings kept with a field blanked (absurd or missing price);
+- `product_pages_blocked` listings kept from a search card alone because their product page (spec
+                   table, description: where licence numbers are written) was blocked; the block
+                   itself is in `blocked`.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ COUNTS = (
     "parse_errors",
     "field_problems",
     "duplicates",
+    "product_pages_blocked",
 )
 QUERY_COUNTS = COUNTS
 

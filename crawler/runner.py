@@ -184,7 +184,16 @@ def write_summary(path: Path, summary: Mapping[str, Any]) -> Path:
 
 def combine_summaries(outcomes: Sequence[CrawlOutcome]) -> dict[str, Any]:
     """One summary for several crawls (`crawl --all`, `demo`): totals, and each crawl's own summary."""
-    totals = ("pages_fetched", "listings", "blocked", "failed", "not_found", "parse_errors", "field_problems")
+    totals = (
+        "pages_fetched",
+        "listings",
+        "blocked",
+        "failed",
+        "not_found",
+        "parse_errors",
+        "field_problems",
+        "product_pages_blocked",
+    )
     statuses = [outcome.summary.get("status") for outcome in outcomes]
     if not outcomes:
         status = "error"

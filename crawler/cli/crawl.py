@@ -131,6 +131,11 @@ def format_summary(summary: dict[str, Any]) -> str:
     ]
     if summary.get("error"):
         lines.append(f"  could not run: {summary['error']}")
+    if summary.get("product_pages_blocked"):
+        lines.append(
+            f"  {summary['product_pages_blocked']} listing(s) kept from search cards only: "
+            "their product page (spec table, licence text) was blocked"
+        )
     if summary.get("backed_off_sites"):
         lines.append(f"  backed off (blocked): {', '.join(summary['backed_off_sites'])}")
     if summary.get("verdicts"):

@@ -3,8 +3,11 @@
 Shapes handled (see the captures of Shopee's answers in the project's test fixtures):
 - Shopee's anti-crawler JSON: `{"error": 90309999, "action_type": 2, "redirect_to_error_page": true, …}`
   and the "soft" variant with numbered keys `{"3": 90309999, "error": 90309999, …}`;
-- Lazada/Alibaba's traffic guard: the `/_____tmd_____/punish` slider page (`x5secdata`, `nc_1_n1z`),
-  and mtop JSON `{"ret": ["FAIL_SYS_USER_VALIDATE", "RGV587_ERROR::SM::…"]}`;
+- Lazada/Alibaba's traffic guard: the classic `/_____tmd_____/punish` slider page (`x5secdata`,
+  `nc_1_n1z`); the current server-rendered "bixi" punish page, served with HTTP 200 in place of a
+  product page (`<!--rgv587_flag:sm-->`, `window._config_ = {"action":"captcha", NCAPPKEY, …,
+  "FORMACTION":"/_____tmd_____/verify/"}`, the `bixi.alicdn.com/punish/…` script); and mtop JSON
+  `{"ret": ["FAIL_SYS_USER_VALIDATE", "RGV587_ERROR::SM::…"]}`;
 - Shopee's `/verify/traffic` and `/verify/captcha` pages, Cloudflare challenges, reCAPTCHA/hCaptcha
   and GeeTest walls.
 HTTP 403 and 429 are judged by the downloader middleware (they need retry/backoff policy, not parsing).
@@ -29,6 +32,11 @@ _CHALLENGE_MARKUP = (
     ('id="nc_1_n1z"', "lazada_slider"),
     ("_____tmd_____/punish", "lazada_slider"),
     ("nocaptcha", "lazada_slider"),
+    # The bixi punish page has none of the above: it draws the slider from a script.
+    ("rgv587_flag", "lazada_slider"),
+    ("_____tmd_____/verify", "lazada_slider"),
+    ("bixi.alicdn.com/punish", "lazada_slider"),
+    ("ncappkey", "lazada_slider"),
     ("cf-chl-", "cloudflare_challenge"),
     ("challenge-platform", "cloudflare_challenge"),
     ("g-recaptcha", "captcha"),
@@ -40,6 +48,8 @@ _CHALLENGE_TITLES = re.compile(
     r"verify you are human|ยืนยันว่าคุณไม่ใช่โปรแกรม)",
     re.IGNORECASE,
 )
+# The bixi page's own configuration object: `window._config_ = {"action":"captcha", …}`.
+_PUNISH_CONFIG = re.compile(r'window\._config_\s*=\s*\{[^<]{0,2000}?"action"\s*:\s*"captcha"', re.IGNORECASE)
 _MTOP_BLOCK_MARKERS = ("FAIL_SYS_USER_VALIDATE", "RGV587_ERROR")
 _SNIFF_CHARS = 20_000
 
@@ -66,6 +76,8 @@ def detect_block(url: str, text: str) -> Block | None:
     for marker, kind in _CHALLENGE_MARKUP:
         if marker in lowered:
             return Block(kind, f"challenge page ({marker})")
+    if _PUNISH_CONFIG.search(head):
+        return Block("lazada_slider", 'challenge page (window._config_ "action":"captcha")')
     title = _CHALLENGE_TITLES.search(head)
     if title:
         return Block("captcha", f"challenge page titled {title.group(1)!r}")

@@ -5,7 +5,8 @@
 
 The catalog card gives title, price, brand and seller; the product page adds the spec table and the
 description (where sellers write their มอก. licence). When the product page cannot be had (blocked,
-gone, unreadable), the card's listing is still yielded: no good data is lost.
+gone, unreadable), the card's listing is still yielded: no good data is lost. A card kept because its
+product page was blocked is counted in `product_pages_blocked`: its verdict rests on the card alone.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from crawler.items import Listing
-from crawler.middlewares import QUERY_META
+from crawler.middlewares import QUERY_META, BlockedPage
 from crawler.parsers.lazada import LazadaCatalogPage, LazadaProductPage
 from crawler.parsers.values import PageParseError, utc_now_iso
 from crawler.spiders.base import KeywordSpider
@@ -102,4 +103,15 @@ class LazadaSpider(KeywordSpider):
     def product_failed(self, failure: Failure) -> Iterator[Listing]:
         self.page_failed(failure)
         request: Request = failure.request  # type: ignore[attr-defined]
-        yield self.emit(request.meta[CARD_META], request.meta.get(QUERY_META))
+        keyword = request.meta.get(QUERY_META)
+        card: Listing = request.meta[CARD_META]
+        if isinstance(failure.value, BlockedPage):
+            # The verdict of this listing rests on the card alone (no spec table, no description with
+            # the licence number): say so per keyword, apart from blocked catalog pages.
+            self.coverage.count("product_pages_blocked", keyword)
+            self.logger.info(
+                "Product page of %s blocked: listing %s kept from its catalog card only",
+                card.url,
+                card.listing_id,
+            )
+        yield self.emit(card, keyword)

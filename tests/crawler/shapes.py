@@ -184,3 +184,27 @@ def lazada_product_page(
         f'<!DOCTYPE html><html lang="th"><head><meta charset="utf-8"><title>{title} | Lazada.co.th</title>'
         f'{head}</head><body><div id="container"></div>{script}</body></html>'
     )
+
+
+# Lazada's current slider ("bixi" punish) page, served with HTTP 200 in place of a product page. It
+# carries none of the classic page's markup (no nocaptcha container, no x5secdata): only the
+# rgv587 comment, the punish config object and script. Shape after the pages public scrapers detect.
+LAZADA_PUNISH_PAGE = """<!DOCTYPE html>
+<html>
+<head>
+<meta charset="utf-8">
+<title>Lazada.co.th</title>
+<link rel="stylesheet" href="https://bixi.alicdn.com/punish/punish:resource:template:lazadaTH:default_1.0.12.css">
+</head>
+<body>
+<!--rgv587_flag:sm-->
+<div id="app"></div>
+<div class="punish-tips" style="display:none">ขออภัย เราตรวจพบการใช้งานที่ผิดปกติ กรุณาเลื่อนเพื่อยืนยัน</div>
+<script>
+window._config_ = {"action":"captcha","HOST":"www.lazada.co.th","PATH":"/products/i1.html","QUERY":{},
+  "NCTOKENSTR":"9f0b1c2d3e4f","NCAPPKEY":"X82Y__7e4e0c7d8b1c","SECDATA":"d41d8cd98f00b204",
+  "FORMACTION":"/_____tmd_____/verify/","BXSTEP":100,"LANGUAGE":"th","isSSR":true};
+</script>
+<script src="https://bixi.alicdn.com/punish/punish:resource:template:lazadaTH:default_1.0.12.js"></script>
+</body>
+</html>"""

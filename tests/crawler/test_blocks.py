@@ -7,7 +7,13 @@ import json
 import pytest
 
 from crawler.parsers.blocks import detect_block
-from tests.crawler.shapes import LAZADA_SLIDER_PAGE, SHOPEE_BLOCKED, shopee_item, shopee_page
+from tests.crawler.shapes import (
+    LAZADA_PUNISH_PAGE,
+    LAZADA_SLIDER_PAGE,
+    SHOPEE_BLOCKED,
+    shopee_item,
+    shopee_page,
+)
 
 SEARCH_URL = "https://shopee.co.th/api/v4/search/search_items?keyword=%E0%B8%9B&limit=60&newest=0"
 
@@ -37,6 +43,29 @@ def test_lazada_slider_page_is_a_block():
     block = detect_block("https://www.lazada.co.th/catalog/?q=x&ajax=true", LAZADA_SLIDER_PAGE)
     assert block is not None
     assert block.kind == "lazada_slider"
+
+
+def test_lazada_bixi_punish_page_is_a_block():
+    block = detect_block("https://www.lazada.co.th/products/i1-s2.html", LAZADA_PUNISH_PAGE)
+    assert block is not None
+    assert block.kind == "lazada_slider"
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "<!--rgv587_flag:sm-->",
+        '<script>window._config_ = {"action":"captcha","HOST":"www.lazada.co.th"};</script>',
+        '<form action="/_____tmd_____/verify/"></form>',
+        '<script src="https://bixi.alicdn.com/punish/punish:resource:template:lazadaTH:x.js"></script>',
+        '<script>var NCAPPKEY = "X82Y__7e4e";</script>',
+    ],
+)
+def test_each_marker_of_the_punish_page_is_enough(marker):
+    # The page's rest changes between template versions; any one of its own markers identifies it.
+    html = f"<html><head><title>Lazada.co.th</title></head><body>{marker}<p>กรุณาเลื่อนเพื่อยืนยัน</p></body></html>"
+    block = detect_block("https://www.lazada.co.th/products/i1-s2.html", html)
+    assert block is not None and block.kind == "lazada_slider"
 
 
 def test_lazada_mtop_traffic_guard_json_is_a_block():

@@ -8,9 +8,11 @@ import logging
 
 from scrapy.utils.defer import deferred_f_from_coro_f
 
+from crawler.runner import CrawlOutcome, CrawlPlan
 from crawler.spiders.lazada import LazadaSpider
 from tests.crawler.crawling import local_settings, run_spider
 from tests.crawler.shapes import (
+    LAZADA_PUNISH_PAGE,
     LAZADA_SLIDER_PAGE,
     lazada_card,
     lazada_catalog,
@@ -21,6 +23,7 @@ from tests.crawler.site import Answer, TestSite
 
 PLUG = "ปลั๊กพ่วง"
 SOCKET = "เต้ารับ"
+SWITCH = "สวิตช์ไฟ"
 DESCRIPTION = (
     "<p>ผ่านมาตรฐาน มอก.2432-2555 ใบอนุญาตเลขที่ ท4080-51/2432</p><p>รองรับ 2300W};</p>"
     '<p>ขนาด {"กว้าง": 5}; ยาว 3 ม.</p>'
@@ -134,6 +137,54 @@ async def test_lazada_crawl_enriches_cards_and_keeps_cards_whose_product_page_fa
 
     assert "keeping the catalog card" in caplog.text
     assert f"{site.base_url}/products/i4100000004-s9100000004.html" in caplog.text
+
+
+def serve_switches_behind_the_punish_page(site: TestSite) -> list[dict]:
+    """One catalog page of switches; two of their product pages answer 200 with the bixi punish page."""
+    switches = [
+        lazada_card(4200000001, "สวิตช์ไฟ Panasonic WEG5001 มอก.824", "89.00", brand="Panasonic"),
+        lazada_card(4200000002, "สวิตช์ไฟ ทางเดียว 16A ราคาส่ง", "35.00"),
+        lazada_card(4200000003, "สวิตช์ไฟ Chang รุ่น C-101", "59.00", brand="Chang"),
+    ]
+    site.json("/catalog/", lazada_catalog(switches, SWITCH, 1, total=3, page_size=40), q=SWITCH, page=1)
+    good = lazada_product_page(
+        4200000001,
+        "สวิตช์ไฟ Panasonic WEG5001",
+        "Panasonic",
+        89.0,
+        "<p>ใบอนุญาต ท1234-56/824</p>",
+        {"รุ่น": "WEG5001"},
+    )
+    site.html(lazada_product_path(switches[0]), good)
+    for card in switches[1:]:
+        site.html(lazada_product_path(card), LAZADA_PUNISH_PAGE)
+    return switches
+
+
+@deferred_f_from_coro_f
+async def test_punish_page_instead_of_a_product_page_is_a_block_and_the_card_is_kept(tmp_path):
+    with TestSite() as site:
+        serve_switches_behind_the_punish_page(site)
+        result = await run_spider(
+            LazadaSpider, local_settings(tmp_path), base_url=site.base_url, keywords=SWITCH
+        )
+
+    listings = result.by_id()
+    assert sorted(listings) == ["4200000001", "4200000002", "4200000003"]
+    assert listings["4200000001"].attributes["รุ่น"] == "WEG5001"
+    for card_only in ("4200000002", "4200000003"):
+        assert listings[card_only].source_url.startswith(f"{site.base_url}/catalog/")
+
+    summary = result.summary
+    assert summary["blocked"] == 2 and summary["blocked_by"] == {"lazada_slider": 2}
+    assert summary["parse_errors"] == 0
+    assert summary["pages_fetched"] == 2  # the catalog page and the one real product page
+    assert summary["product_pages_blocked"] == 2  # two listings judged from their card alone
+    switch = summary["keywords"][SWITCH]
+    assert (switch["status"], switch["blocked"], switch["product_pages_blocked"]) == ("blocked", 2, 2)
+    assert switch["listings"] == 3
+    assert summary["status"] == "blocked"
+    assert not CrawlOutcome(CrawlPlan("lazada"), summary, result.stats).ok  # `tiswatch crawl` exits 1
 
 
 @deferred_f_from_coro_f
