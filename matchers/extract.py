@@ -339,9 +339,15 @@ def _licensed_model_pattern(key: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])", re.IGNORECASE)
 
 
-def licensed_model_in_text(models: Iterable[str], *texts: str) -> str:
-    """The first licensed model key (`model_key` form) written in one of `texts`, as written there."""
-    for key in sorted(models, key=len, reverse=True):  # `CM-18650-30` before `CM-18650`
+def licensed_model_in_text(models: Iterable[str], *texts: str, compact: str | None = None) -> str:
+    """The first licensed model key (`model_key` form) written in one of `texts`, as written there.
+
+    `compact` is `model_key` of the texts joined, if the caller has it: keys not in it are skipped
+    without running their pattern (most are, and this runs for every candidate licence)."""
+    if compact is None:
+        compact = "".join(ch for ch in " ".join(texts).upper() if ch.isalnum())
+    present = [key for key in models if key in compact]
+    for key in sorted(present, key=len, reverse=True):  # `CM-18650-30` before `CM-18650`
         pattern = _licensed_model_pattern(key)
         if pattern is None:
             continue

@@ -51,6 +51,9 @@ class ListingFacts:
     tis_claims: list[TisClaim] = field(default_factory=list)
     licences: list[LicenceClaim] = field(default_factory=list)
     models: list[ModelCode] = field(default_factory=list)
+    compact_text: str = ""
+    """Title and description as one `model_key` (upper-case letters and digits only): where a
+    licensed model is looked for before its exact spelling is checked."""
 
 
 def _attributes(listing: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -109,6 +112,8 @@ def extract_facts(listing: Mapping[str, Any]) -> ListingFacts:
         attribute_texts.append(f"{name}: {value}")
         facts.attribute_keys.append(fold_thai(value))
 
+    # Not `model_key`: that one is cached for short codes, and every listing's text is different.
+    facts.compact_text = "".join(ch for ch in f"{title} {description}".upper() if ch.isalnum())
     sources = [title, description, *attribute_texts]
     for text in sources:
         for claim in extract_tis_claims(text):

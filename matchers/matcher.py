@@ -440,7 +440,9 @@ class Matcher:
                 return True, code.raw
         # The licence's own models looked up in the text: finds what no code pattern reads as a model
         # (`FL-5`, `vt 506u`, `CM-18650-30`), so a short or odd model is not mistaken for a missing one.
-        named = licensed_model_in_text(entry.models, facts.title, facts.description)
+        named = licensed_model_in_text(
+            entry.models, facts.title, facts.description, compact=facts.compact_text
+        )
         if named:
             return True, named
         if not facts.models:

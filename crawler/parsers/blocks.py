@@ -7,7 +7,8 @@ Shapes handled (see the captures of Shopee's answers in the project's test fixtu
   `nc_1_n1z`); the current server-rendered "bixi" punish page, served with HTTP 200 in place of a
   product page (`<!--rgv587_flag:sm-->`, `window._config_ = {"action":"captcha", NCAPPKEY, …,
   "FORMACTION":"/_____tmd_____/verify/"}`, the `bixi.alicdn.com/punish/…` script); and mtop JSON
-  `{"ret": ["FAIL_SYS_USER_VALIDATE", "RGV587_ERROR::SM::…"]}`;
+  `{"ret": ["FAIL_SYS_USER_VALIDATE", "RGV587_ERROR::SM::…"]}`; and what the guard answers an ajax
+  call (the catalog JSON) with: `{"rgv587_flag": "sm", "url": "//…/_____tmd_____/punish?x5secdata=…"}`;
 - Shopee's `/verify/traffic` and `/verify/captcha` pages, Cloudflare challenges, reCAPTCHA/hCaptcha
   and GeeTest walls.
 HTTP 403 and 429 are judged by the downloader middleware (they need retry/backoff policy, not parsing).
@@ -51,6 +52,8 @@ _CHALLENGE_TITLES = re.compile(
 # The bixi page's own configuration object: `window._config_ = {"action":"captcha", …}`.
 _PUNISH_CONFIG = re.compile(r'window\._config_\s*=\s*\{[^<]{0,2000}?"action"\s*:\s*"captcha"', re.IGNORECASE)
 _MTOP_BLOCK_MARKERS = ("FAIL_SYS_USER_VALIDATE", "RGV587_ERROR")
+# Keys or values every JSON block answer carries one of; an answer with none is not parsed here.
+_JSON_BLOCK_HINTS = ('"error"', '"ret"', "rgv587_flag", "_____tmd_____")
 _SNIFF_CHARS = 20_000
 
 
@@ -85,7 +88,7 @@ def detect_block(url: str, text: str) -> Block | None:
 
 
 def _detect_json_block(text: str) -> Block | None:
-    if '"error"' not in text and '"ret"' not in text:
+    if not any(marker in text for marker in _JSON_BLOCK_HINTS):
         return None  # cheap exit for ordinary API pages, which are most of a crawl
     try:
         data = json.loads(text)
@@ -103,4 +106,8 @@ def _detect_json_block(text: str) -> Block | None:
         isinstance(entry, str) and entry.startswith(_MTOP_BLOCK_MARKERS) for entry in ret
     ):
         return Block("lazada_mtop_block", f"Lazada traffic guard {ret[0]!r}")
+    redirect = data.get("url")
+    if data.get("rgv587_flag") or (isinstance(redirect, str) and "_____tmd_____" in redirect):
+        # The guard's answer to an XHR: the browser would be sent to the slider page at `url`.
+        return Block("lazada_rgv587", f"Lazada traffic guard answer (rgv587_flag, to {str(redirect)[:80]!r})")
     return None

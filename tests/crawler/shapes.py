@@ -208,3 +208,10 @@ window._config_ = {"action":"captcha","HOST":"www.lazada.co.th","PATH":"/product
 <script src="https://bixi.alicdn.com/punish/punish:resource:template:lazadaTH:default_1.0.12.js"></script>
 </body>
 </html>"""
+
+# What Lazada's traffic guard answers an ajax call (the catalog JSON) with, as HTTP 200 JSON.
+LAZADA_RGV587_JSON = {
+    "rgv587_flag": "sm",
+    "url": "//www.lazada.co.th/catalog/_____tmd_____/punish?x5secdata=xd4a21c9f0b2e3a6a7c5d3e1f0a9b8c7d6e5f4a3b2c1d0"
+    "__bx__www.lazada.co.th%3A443%2Fcatalog%2F&x5step=1",
+}

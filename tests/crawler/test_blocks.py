@@ -9,6 +9,7 @@ import pytest
 from crawler.parsers.blocks import detect_block
 from tests.crawler.shapes import (
     LAZADA_PUNISH_PAGE,
+    LAZADA_RGV587_JSON,
     LAZADA_SLIDER_PAGE,
     SHOPEE_BLOCKED,
     shopee_item,
@@ -73,6 +74,16 @@ def test_lazada_mtop_traffic_guard_json_is_a_block():
     block = detect_block("https://acs-m.lazada.co.th/h5/mtop.x", json.dumps(answer, ensure_ascii=False))
     assert block is not None
     assert block.kind == "lazada_mtop_block"
+
+
+def test_lazada_traffic_guard_answer_to_the_catalog_ajax_call_is_a_block():
+    url = "https://www.lazada.co.th/catalog/?q=%E0%B8%AB%E0%B8%A1&page=2&ajax=true"
+    block = detect_block(url, json.dumps(LAZADA_RGV587_JSON))
+    assert block is not None
+    assert block.kind == "lazada_rgv587"
+    # Older guard versions leave out the flag and only send the punish URL.
+    block = detect_block(url, json.dumps({"url": LAZADA_RGV587_JSON["url"]}))
+    assert block is not None and block.kind == "lazada_rgv587"
 
 
 @pytest.mark.parametrize(

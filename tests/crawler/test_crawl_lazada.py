@@ -13,6 +13,7 @@ from crawler.spiders.lazada import LazadaSpider
 from tests.crawler.crawling import local_settings, run_spider
 from tests.crawler.shapes import (
     LAZADA_PUNISH_PAGE,
+    LAZADA_RGV587_JSON,
     LAZADA_SLIDER_PAGE,
     lazada_card,
     lazada_catalog,
@@ -24,6 +25,7 @@ from tests.crawler.site import Answer, TestSite
 PLUG = "ปลั๊กพ่วง"
 SOCKET = "เต้ารับ"
 SWITCH = "สวิตช์ไฟ"
+HELMET = "หมวกกันน็อค"
 DESCRIPTION = (
     "<p>ผ่านมาตรฐาน มอก.2432-2555 ใบอนุญาตเลขที่ ท4080-51/2432</p><p>รองรับ 2300W};</p>"
     '<p>ขนาด {"กว้าง": 5}; ยาว 3 ม.</p>'
@@ -185,6 +187,33 @@ async def test_punish_page_instead_of_a_product_page_is_a_block_and_the_card_is_
     assert switch["listings"] == 3
     assert summary["status"] == "blocked"
     assert not CrawlOutcome(CrawlPlan("lazada"), summary, result.stats).ok  # `tiswatch crawl` exits 1
+
+
+@deferred_f_from_coro_f
+async def test_traffic_guard_answer_to_a_catalog_page_blocks_the_keyword(tmp_path):
+    helmets = [
+        lazada_card(4300000000 + n, f"หมวกกันน็อค เต็มใบ รุ่น H-{n} มอก.369", "590.00", brand="Real")
+        for n in range(1, 3)
+    ]
+    with TestSite() as site:
+        site.json("/catalog/", lazada_catalog(helmets, HELMET, 1, total=6, page_size=2), q=HELMET, page=1)
+        site.json("/catalog/", LAZADA_RGV587_JSON, q=HELMET, page=2)
+        result = await run_spider(
+            LazadaSpider,
+            local_settings(tmp_path),
+            base_url=site.base_url,
+            keywords=HELMET,
+            product_pages="0",
+            max_pages="3",
+        )
+        assert site.hits("/catalog/") == 2  # page 3 is not asked for behind the guard
+    assert len(result.items) == 2
+    summary = result.summary
+    assert summary["blocked"] == 1 and summary["blocked_by"] == {"lazada_rgv587": 1}
+    assert summary["parse_errors"] == 0 and summary["pages_fetched"] == 1
+    helmet = summary["keywords"][HELMET]
+    assert (helmet["status"], helmet["blocked"], helmet["parse_errors"]) == ("blocked", 1, 0)
+    assert summary["status"] == "blocked"
 
 
 @deferred_f_from_coro_f
