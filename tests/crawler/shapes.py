@@ -212,6 +212,6 @@ window._config_ = {"action":"captcha","HOST":"www.lazada.co.th","PATH":"/product
 # What Lazada's traffic guard answers an ajax call (the catalog JSON) with, as HTTP 200 JSON.
 LAZADA_RGV587_JSON = {
     "rgv587_flag": "sm",
-    "url": "//www.lazada.co.th/catalog/_____tmd_____/punish?x5secdata=xd4a21c9f0b2e3a6a7c5d3e1f0a9b8c7d6e5f4a3b2c1d0"
+    "url": "//www.lazada.co.th/catalog/_____tmd_____/punish?x5secdata=xd4a21c9f0b2e3a6a7c5d3e1f0a9b8c7d6"
     "__bx__www.lazada.co.th%3A443%2Fcatalog%2F&x5step=1",
 }
