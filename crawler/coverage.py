@@ -15,6 +15,9 @@ Counts (all pages are pages the spider asked for; robots.txt is not one):
 - `not_found`      404/410 pages (a listing taken down between search and fetch);
 - `parse_errors`   fetched pages that could not be read (broken JSON, truncated HTML) and records on
                    readable pages that could not become a listing (no id or title);
+- `result_pages_unreadable` the search/catalog result pages (and sitemaps) among those parse errors:
+                   the listings they held and every later page of their query were never seen, so
+                   the query is `incomplete`. An unreadable product page is not one (its card is kept);
 - `field_problems` listings kept with a field blanked (absurd or missing price);
 - `product_pages_blocked` listings kept from a search card alone because their product page (spec
                    table, description: where licence numbers are written) was blocked; the block
@@ -46,6 +49,7 @@ COUNTS = (
     "field_problems",
     "duplicates",
     "product_pages_blocked",
+    "result_pages_unreadable",
 )
 QUERY_COUNTS = COUNTS
 
@@ -98,13 +102,33 @@ def _iso(value: Any) -> str | None:
     return None
 
 
+# Query statuses, worst first. `incomplete`: a result page could not be read, so the query's pagination
+# stopped there; `not_crawled`: no page of the query was fetched at all.
+QUERY_STATUSES = ("blocked", "failed", "incomplete", "not_crawled", "ok")
+
+
 def query_status(counts: Mapping[str, int]) -> str:
     if counts.get("blocked"):
         return "blocked"
     if counts.get("failed"):
         return "failed"
+    if counts.get("result_pages_unreadable"):
+        return "incomplete"
     if not counts.get("pages_fetched"):
         return "not_crawled"
+    return "ok"
+
+
+def run_status(totals: Mapping[str, int], query_statuses: list[str], finish_reason: str | None) -> str:
+    """The run's status: `ok` only when every planned query was covered to its last page."""
+    if totals.get("blocked"):
+        return "blocked"
+    if totals.get("failed"):
+        return "failed"
+    if finish_reason not in (None, "finished"):
+        return "interrupted"  # explains the queries it did not reach, so it goes first
+    if any(status in ("incomplete", "not_crawled") for status in query_statuses):
+        return "incomplete"
     return "ok"
 
 
@@ -130,14 +154,7 @@ def build_summary(
         entry["status"] = query_status(entry)
 
     reason = finish_reason or stats.get("finish_reason")
-    if totals["blocked"]:
-        status = "blocked"
-    elif totals["failed"]:
-        status = "failed"
-    elif reason not in (None, "finished"):
-        status = "interrupted"
-    else:
-        status = "ok"
+    status = run_status(totals, [entry["status"] for entry in per_query.values()], reason)
     elapsed = stats.get("elapsed_time_seconds")
     return {
         "spider": spider,

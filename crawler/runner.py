@@ -193,6 +193,7 @@ def combine_summaries(outcomes: Sequence[CrawlOutcome]) -> dict[str, Any]:
         "parse_errors",
         "field_problems",
         "product_pages_blocked",
+        "result_pages_unreadable",
     )
     statuses = [outcome.summary.get("status") for outcome in outcomes]
     if not outcomes:
@@ -200,7 +201,8 @@ def combine_summaries(outcomes: Sequence[CrawlOutcome]) -> dict[str, Any]:
     elif all(s == "ok" for s in statuses):
         status = "ok"
     else:
-        status = next(s for s in ("error", "blocked", "failed", "interrupted") if s in statuses)
+        worst = ("error", "blocked", "failed", "interrupted", "incomplete")
+        status = next((s for s in worst if s in statuses), "incomplete")
     verdicts: dict[str, int] = {}
     for outcome in outcomes:
         for verdict, count in outcome.summary.get("verdicts", {}).items():

@@ -6,7 +6,8 @@
 
 Writes `DIR/listings.jsonl` and `DIR/summary.json` (pages fetched, listings, blocked, failed, parse
 errors — in total and per keyword) and prints the summary. Exit status: 0 when every page was
-covered; 1 when a crawl was blocked, failed, was interrupted or could not start; 3 when another
+covered; 1 when a crawl was blocked, failed, was interrupted, could not start, or left a keyword
+incomplete (a results page it could not read, a keyword with no page fetched); 3 when another
 `crawl --all` holds the lock.
 
 `--all` runs every plan of `--plans FILE` (TOML, below), else of the `TISWATCH_CRAWL_PLANS` setting,

@@ -105,7 +105,7 @@ def print_demo_summary(
     print(f"  pages blocked: {combined['blocked']}, failed: {combined['failed']}")
     for outcome in outcomes:
         for keyword, counts in (outcome.summary.get("keywords") or {}).items():
-            if counts.get("status") in ("blocked", "failed"):
+            if counts.get("status") in ("blocked", "failed", "incomplete"):
                 print(f"    {outcome.plan.name} keyword {keyword!r}: {counts['status']}")
     print(f"  duration: {duration:.1f} s")
     print("  wrote: " + ", ".join(str(path) for path in written))

@@ -151,6 +151,13 @@ class ListingSpider(scrapy.Spider):
         self.coverage.count("parse_errors", query)
         self.logger.warning("Unreadable page %s (query %r): %s", response.url, query, reason)
 
+    def results_page_lost(self, response: Response, query: str | None) -> None:
+        """An unreadable search/catalog page or sitemap: its query's later pages are never asked for."""
+        self.coverage.count("result_pages_unreadable", query)
+        self.logger.warning(
+            "Query %r left incomplete: no further result pages after unreadable %s", query, response.url
+        )
+
     def report_problems(self, url: str, query: str | None, page: ParsedPage) -> None:
         """Records dropped from a readable page are parse errors; blanked fields are field problems."""
         self.coverage.count("parse_errors", query, len(page.skipped))

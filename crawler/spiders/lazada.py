@@ -62,6 +62,7 @@ class LazadaSpider(KeywordSpider):
         keyword = response.meta[QUERY_META]
         page = self.read_page(response, LazadaCatalogPage)
         if page is None:
+            self.results_page_lost(response, keyword)
             return
         for card in page.listings:
             if not self.claim(card, keyword):

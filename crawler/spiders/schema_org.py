@@ -119,12 +119,14 @@ class SchemaOrgSpider(ListingSpider):
                 body = gunzip(body)
             except OSError as error:
                 self.count_parse_error(response, query, f"broken gzip sitemap ({error})")
+                self.results_page_lost(response, query)
                 return
         try:
             sitemap = Sitemap(body)
             entries = [entry.get("loc", "") for entry in sitemap]
         except Exception as error:  # lxml raises several kinds on garbage
             self.count_parse_error(response, query, f"not a sitemap ({type(error).__name__}: {error})")
+            self.results_page_lost(response, query)
             return
         urls = [url for url in entries if url and urlsplit(url).hostname == self.shop_host]
         if sitemap.type == "sitemapindex":

@@ -68,6 +68,7 @@ class ShopeeSpider(KeywordSpider):
         keyword = response.meta[QUERY_META]
         page = self.read_page(response, ShopeeSearchPage)
         if page is None:
+            self.results_page_lost(response, keyword)
             return
         yield from self.new_listings(page.listings, keyword)
         next_page = response.meta["page"] + 1

@@ -134,7 +134,8 @@ async def test_lazada_crawl_enriches_cards_and_keeps_cards_whose_product_page_fa
     assert summary["status"] == "blocked"
     plug, socket = summary["keywords"][PLUG], summary["keywords"][SOCKET]
     assert plug["blocked"] == 1 and plug["status"] == "blocked"
-    assert socket["parse_errors"] == 1 and socket["status"] == "ok"
+    # Its page 2 was unreadable: that page's cards and any later page were never seen.
+    assert socket["parse_errors"] == 1 and socket["status"] == "incomplete"
     assert plug["listings"] + socket["listings"] == 5
 
     assert "keeping the catalog card" in caplog.text
@@ -214,6 +215,23 @@ async def test_traffic_guard_answer_to_a_catalog_page_blocks_the_keyword(tmp_pat
     helmet = summary["keywords"][HELMET]
     assert (helmet["status"], helmet["blocked"], helmet["parse_errors"]) == ("blocked", 1, 0)
     assert summary["status"] == "blocked"
+
+
+@deferred_f_from_coro_f
+async def test_unreadable_product_page_is_a_parse_error_but_leaves_the_keyword_complete(tmp_path):
+    card = lazada_card(4400000001, "สวิตช์ไฟ 2 ทาง Bticino มอก.824", "120.00", brand="Bticino")
+    page = lazada_product_page(4400000001, "สวิตช์ไฟ 2 ทาง", "Bticino", 120.0, DESCRIPTION, {}, json_ld=False)
+    with TestSite() as site:
+        site.json("/catalog/", lazada_catalog([card], SWITCH, 1, total=1), q=SWITCH, page=1)
+        site.html(lazada_product_path(card), page[: page.index("รองรับ")])  # cut mid-__moduleData__
+        result = await run_spider(
+            LazadaSpider, local_settings(tmp_path), base_url=site.base_url, keywords=SWITCH
+        )
+    assert result.ids() == ["4400000001"]  # the card is kept
+    summary = result.summary
+    switch = summary["keywords"][SWITCH]
+    assert (switch["parse_errors"], switch["result_pages_unreadable"], switch["status"]) == (1, 0, "ok")
+    assert summary["status"] == "ok"
 
 
 @deferred_f_from_coro_f

@@ -7,6 +7,7 @@ import logging
 
 from scrapy.utils.defer import deferred_f_from_coro_f
 
+from crawler.runner import CrawlOutcome, CrawlPlan
 from crawler.spiders.shopee import SEARCH_PATH, ShopeeSpider
 from tests.crawler.crawling import local_settings, run_spider
 from tests.crawler.shapes import SHOPEE_BLOCKED, shopee_item, shopee_page
@@ -80,11 +81,42 @@ async def test_shopee_crawl_reports_listings_blocks_and_broken_pages_per_keyword
     assert keywords[PLUG]["duplicates"] + keywords[STRIP]["duplicates"] == 1
     assert (keywords[POWERBANK]["blocked"], keywords[POWERBANK]["listings"]) == (1, 0)
     assert keywords[POWERBANK]["status"] == "blocked"
-    assert keywords[HELMET]["parse_errors"] == 1 and keywords[HELMET]["status"] == "ok"
+    # Its only page was unreadable: nothing of that keyword was seen.
+    assert keywords[HELMET]["parse_errors"] == 1 and keywords[HELMET]["status"] == "incomplete"
 
     log = caplog.text
     assert "Blocked (shopee_90309999)" in log and "keyword=%E0%B8%9E" in log  # the blocked URL is logged
     assert "Unreadable page" in log and "newest=0" in log
+
+
+@deferred_f_from_coro_f
+async def test_unreadable_page_in_the_middle_of_pagination_leaves_the_keyword_incomplete(tmp_path, caplog):
+    iron = "เตารีด"
+    first = [shopee_item(2200000 + n, 3200000, f"เตารีดไอน้ำ Philips รุ่น GC-{n} มอก.366", 890) for n in range(2)]
+    with TestSite() as site:
+        site.json(SEARCH_PATH, shopee_page(first, nomore=False, total_count=6), keyword=iron, newest=0)
+        cut = json.dumps(shopee_page(first, nomore=False, total_count=6), ensure_ascii=False).encode()
+        site.add(SEARCH_PATH, Answer(cut[: len(cut) // 3], 200, "application/json"), keyword=iron, newest=2)
+        result = await run_spider(
+            ShopeeSpider,
+            local_settings(tmp_path),
+            base_url=site.base_url,
+            keywords=iron,
+            page_size="2",
+            max_pages="3",
+        )
+        assert site.hits(SEARCH_PATH) == 2  # the third page is never asked for
+    assert len(result.items) == 2
+    summary = result.summary
+    keyword = summary["keywords"][iron]
+    assert (keyword["status"], keyword["parse_errors"], keyword["result_pages_unreadable"]) == (
+        "incomplete",
+        1,
+        1,
+    )
+    assert summary["status"] == "incomplete"
+    assert not CrawlOutcome(CrawlPlan("shopee"), summary, result.stats).ok  # `tiswatch crawl` exits 1
+    assert "left incomplete" in caplog.text and "newest=2" in caplog.text
 
 
 @deferred_f_from_coro_f
