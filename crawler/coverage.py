@@ -10,8 +10,9 @@ Counts (all pages are pages the spider asked for; robots.txt is not one):
 - `listings`       distinct listings found (a listing found again is a `duplicate`);
 - `blocked`        pages answered with an anti-bot block (90309999, captcha/slider, 403, 429 after
                    retries), plus pages not requested because their site was backed off after a burst;
-- `failed`         pages that could not be fetched (network errors, 5xx after retries, robots.txt
-                   disallowed);
+- `failed`         pages that could not be fetched (network errors, 5xx after retries);
+- `robots_forbidden` links not requested because the site's robots.txt disallows them (Shopify's
+                   `/policies/`, `/cart`): the site's own rule, not a failure and not a missed page;
 - `not_found`      404/410 pages (a listing taken down between search and fetch);
 - `parse_errors`   fetched pages that could not be read (broken JSON, truncated HTML) and records on
                    readable pages that could not become a listing (no id or title);
@@ -50,6 +51,7 @@ COUNTS = (
     "duplicates",
     "product_pages_blocked",
     "result_pages_unreadable",
+    "robots_forbidden",
 )
 QUERY_COUNTS = COUNTS
 

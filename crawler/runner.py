@@ -194,6 +194,7 @@ def combine_summaries(outcomes: Sequence[CrawlOutcome]) -> dict[str, Any]:
         "field_problems",
         "product_pages_blocked",
         "result_pages_unreadable",
+        "robots_forbidden",
     )
     statuses = [outcome.summary.get("status") for outcome in outcomes]
     if not outcomes:

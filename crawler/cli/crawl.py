@@ -132,6 +132,10 @@ def format_summary(summary: dict[str, Any]) -> str:
     ]
     if summary.get("error"):
         lines.append(f"  could not run: {summary['error']}")
+    if summary.get("robots_forbidden"):
+        lines.append(
+            f"  {summary['robots_forbidden']} link(s) not followed: forbidden by the site's robots.txt"
+        )
     if summary.get("product_pages_blocked"):
         lines.append(
             f"  {summary['product_pages_blocked']} listing(s) kept from search cards only: "

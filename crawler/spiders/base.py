@@ -24,6 +24,8 @@ from crawler.middlewares import QUERY_META, BlockedPage
 from crawler.parsers.values import PageParseError, ParsedPage, utc_now_iso
 
 NOT_FOUND_STATUSES = frozenset({404, 410})
+# The message of the IgnoreRequest Scrapy's RobotsTxtMiddleware raises: its only mark on the failure.
+ROBOTS_FORBIDDEN = "Forbidden by robots.txt"
 
 
 class PageObject(Protocol):
@@ -193,6 +195,11 @@ class ListingSpider(scrapy.Spider):
         query = request.meta.get(QUERY_META)
         error = failure.value
         if isinstance(error, BlockedPage):
+            return
+        if isinstance(error, IgnoreRequest) and str(error) == ROBOTS_FORBIDDEN:
+            # The site asks robots not to go there (Shopify: /policies/, /cart…): obeyed, not a failure.
+            self.coverage.count("robots_forbidden", query)
+            self.logger.info("Not requested (forbidden by robots.txt): %s", request.url)
             return
         if isinstance(error, HttpError) and error.response.status in NOT_FOUND_STATUSES:
             self.coverage.count("not_found", query)

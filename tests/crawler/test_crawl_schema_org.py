@@ -134,5 +134,38 @@ async def test_robots_txt_is_obeyed(tmp_path):
         result = await run_spider(SchemaOrgSpider, local_settings(tmp_path), base_url=site.base_url)
     assert "PT-443" not in result.ids()
     assert site.hits("/products/toshiba-pt443") == 0
-    assert result.summary["failed"] == 1  # a disallowed page is coverage the run did not have
-    assert result.stats["tiswatch/failed_by/IgnoreRequest"] == 1
+    # The site's own rule, obeyed: counted apart, neither a failed page nor a failed run.
+    assert result.summary["robots_forbidden"] == 1
+    assert result.summary["failed"] == 0 and result.summary["status"] == "ok"
+
+
+# Shopify's standard robots.txt (abridged): the footer of every page links /policies/….
+SHOPIFY_ROBOTS = """User-agent: *
+Disallow: /admin
+Disallow: /cart
+Disallow: /orders
+Disallow: /checkouts/
+Disallow: /account
+Disallow: /collections/*sort_by*
+Disallow: /policies/
+Disallow: /search
+Sitemap: {base}/sitemap.xml
+"""
+
+
+@deferred_f_from_coro_f
+async def test_links_shopify_robots_txt_forbids_do_not_fail_the_run(tmp_path, caplog):
+    with TestSite() as site:
+        serve_shop(site)
+        site.add("/robots.txt", Answer(SHOPIFY_ROBOTS.format(base=site.base_url).encode(), 200, "text/plain"))
+        footer = '<footer><a href="/policies/refund-policy">นโยบายการคืนเงิน</a>'
+        footer += '<a href="/policies/privacy-policy">นโยบายความเป็นส่วนตัว</a></footer>'
+        site.html("/", f'<html><body><a href="/collections/plugs">ปลั๊กไฟ</a>{footer}</body></html>')
+        result = await run_spider(SchemaOrgSpider, local_settings(tmp_path), base_url=site.base_url)
+        assert site.hits("/policies/refund-policy") == 0
+    assert sorted(result.ids()) == ["AS551", "PS-6U", "PT-443", "TITAN-L"]
+    summary = result.summary
+    assert summary["robots_forbidden"] == 2 and summary["failed"] == 0
+    assert summary["keywords"][f"{site.base_url}/"]["status"] == "ok"
+    assert summary["status"] == "ok"
+    assert "Failed page" not in caplog.text
