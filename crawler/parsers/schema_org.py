@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -36,6 +37,15 @@ SYNTAXES = ("json-ld", "microdata", "rdfa")
 _SCHEMA_PREFIXES = ("http://schema.org/", "https://schema.org/", "schema:")
 _GTIN_KEYS = ("gtin", "gtin13", "gtin14", "gtin12", "gtin8", "isbn")
 _ATTRIBUTE_KEYS = ("sku", "mpn", "model", "color", "material", "category", "productID")
+
+# A JSON-LD script block, and the comment wrappers themes put around its JSON (WordPress/Magento print
+# `//<![CDATA[ … //]]>`, older ones `<!-- … -->`). extruct strips only a leading one-line comment, so
+# the closing `//]]>` reaches the JSON parser and the whole block is lost.
+_JSON_LD_SCRIPT = re.compile(
+    r"(<script\b[^>]*application/ld\+json[^>]*>)(.*?)(</script\s*>)", re.IGNORECASE | re.DOTALL
+)
+_OPENING_WRAPPER = re.compile(r"^\s*(?:(?://|/\*)\s*)?(?:<!\[CDATA\[|<!--)(?:\s*\*/)?")
+_CLOSING_WRAPPER = re.compile(r"(?:(?://|/\*)\s*)?(?:\]\]>|-->)(?:\s*\*/)?\s*$")
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +97,8 @@ def extract_products(
     """
     products: list[dict] = []
     problems: list[str] = []
+    if "json-ld" in syntaxes:
+        html = unwrap_json_ld(html)
     for syntax in syntaxes:
         try:
             data = extruct.extract(html, base_url=url, syntaxes=[syntax], uniform=True, errors="strict")
@@ -99,6 +111,18 @@ def extract_products(
         for node in nodes:
             products.extend(_products_in(node))
     return products, problems
+
+
+def unwrap_json_ld(html: str) -> str:
+    """The page with CDATA / HTML-comment wrappers taken off the JSON of its JSON-LD blocks."""
+    if "ld+json" not in html or ("<![CDATA[" not in html and "<!--" not in html):
+        return html  # the common page: nothing to unwrap, no regex pass over it
+
+    def unwrap(match: re.Match[str]) -> str:
+        body = _CLOSING_WRAPPER.sub("", _OPENING_WRAPPER.sub("", match.group(2), count=1), count=1)
+        return match.group(1) + body + match.group(3)
+
+    return _JSON_LD_SCRIPT.sub(unwrap, html)
 
 
 def _products_in(node: Any, depth: int = 0) -> list[dict]:

@@ -215,3 +215,36 @@ def test_cent_prices_are_kept_in_other_currencies_but_not_in_baht():
     thb = dict(WOO_PRODUCT, offers={"@type": "Offer", "price": "0.50", "priceCurrency": "THB"})
     assert parse(page_with(head=json_ld(usd))).listings[0].price == 0.5
     assert parse(page_with(head=json_ld(thb))).listings[0].price is None
+
+
+# A theme habit (WordPress, Magento): the JSON-LD wrapped as script CDATA, with raw line breaks in a string.
+CDATA_PRODUCT = """<script type="application/ld+json">//<![CDATA[
+{
+  "@context": "https://schema.org",
+  "@type": "Product",
+  "name": "หมวกกันน็อคเด็ก ครึ่งใบ มอก.369-2557",
+  "description": "หมวกกันน็อคสำหรับเด็ก
+น้ำหนักเบา ใบอนุญาต ท1007-62/369",
+  "sku": "KID-HALF-01",
+  "brand": "Real",
+  "offers": {"@type": "Offer", "price": 399, "priceCurrency": "THB"}
+}
+//]]></script>"""
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        CDATA_PRODUCT,
+        CDATA_PRODUCT.replace("//<![CDATA[", "<![CDATA[").replace("//]]>", "]]>"),
+        CDATA_PRODUCT.replace("//<![CDATA[", "/*<![CDATA[*/").replace("//]]>", "/*]]>*/"),
+        CDATA_PRODUCT.replace("//<![CDATA[", "<!--").replace("//]]>", "-->"),
+    ],
+)
+def test_json_ld_wrapped_in_cdata_or_a_comment_is_read(markup):
+    page = parse(page_with(head=markup))
+    (listing,) = page.listings
+    assert listing.title == "หมวกกันน็อคเด็ก ครึ่งใบ มอก.369-2557"
+    assert listing.listing_id == "KID-HALF-01" and listing.brand == "Real" and listing.price == 399.0
+    assert "ท1007-62/369" in listing.description
+    assert page.problems == []
