@@ -108,9 +108,41 @@ def extract_products(
         nodes = data.get(syntax) or []
         if syntax == "rdfa":
             nodes = _compact_rdfa(nodes)
-        for node in nodes:
-            products.extend(_products_in(node))
+        found = [product for node in nodes for product in _products_in(node)]
+        if syntax == "json-ld":
+            by_id = _nodes_by_id(nodes)
+            found = [_resolve_references(product, by_id) for product in found]
+        products.extend(found)
     return products, problems
+
+
+def _nodes_by_id(nodes: list[Any]) -> dict[str, dict]:
+    """The page's JSON-LD nodes that have an `@id`, top level or inside an `@graph`."""
+    by_id: dict[str, dict] = {}
+    for node in nodes:
+        entries = node.get("@graph") if isinstance(node, dict) else None
+        for entry in [node, *(entries if isinstance(entries, list) else [])]:
+            if isinstance(entry, dict) and isinstance(entry.get("@id"), str):
+                by_id.setdefault(entry["@id"], entry)
+    return by_id
+
+
+def _resolve_references(value: Any, by_id: dict[str, dict], depth: int = 0) -> Any:
+    """`value` with each bare reference `{"@id": …}` replaced by the node it names.
+
+    Yoast, WooCommerce and Rank Math describe the brand, the seller and the images once in the
+    `@graph` and point to them from the Product, so `brand: {"@id": "…#brand"}` carries no name itself.
+    """
+    if depth > 3:
+        return value
+    if isinstance(value, list):
+        return [_resolve_references(entry, by_id, depth + 1) for entry in value]
+    if not isinstance(value, dict):
+        return value
+    if set(value) == {"@id"} and value["@id"] in by_id:
+        # The target is not resolved further: a reference back to the product must not loop.
+        return by_id[value["@id"]]
+    return {key: _resolve_references(entry, by_id, depth + 1) for key, entry in value.items()}
 
 
 def unwrap_json_ld(html: str) -> str:

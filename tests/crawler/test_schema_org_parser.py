@@ -248,3 +248,36 @@ def test_json_ld_wrapped_in_cdata_or_a_comment_is_read(markup):
     assert listing.listing_id == "KID-HALF-01" and listing.brand == "Real" and listing.price == 399.0
     assert "ท1007-62/369" in listing.description
     assert page.problems == []
+
+
+def test_brand_and_seller_given_by_id_reference_in_a_yoast_graph_are_resolved():
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebPage", "@id": URL, "url": URL, "name": "พาวเวอร์แบงค์ Eloop E29"},
+            {
+                "@type": "Organization",
+                "@id": "https://www.powerplug-shop.co.th/#organization",
+                "name": "ร้านไฟฟ้าดีดี",
+            },
+            {"@type": "Brand", "@id": "https://www.powerplug-shop.co.th/#brand-eloop", "name": "Eloop"},
+            {
+                "@type": "Product",
+                "@id": f"{URL}#product",
+                "name": "พาวเวอร์แบงค์ Eloop E29 30000mAh มอก.2879-2560",
+                "sku": "E29",
+                "brand": {"@id": "https://www.powerplug-shop.co.th/#brand-eloop"},
+                "mainEntityOfPage": {"@id": URL},
+                "offers": {
+                    "@type": "Offer",
+                    "price": 590,
+                    "priceCurrency": "THB",
+                    "seller": {"@id": "https://www.powerplug-shop.co.th/#organization"},
+                },
+            },
+        ],
+    }
+    (listing,) = parse(page_with(head=json_ld(graph))).listings
+    assert listing.brand == "Eloop"
+    assert listing.seller_name == "ร้านไฟฟ้าดีดี"
+    assert listing.price == 590.0 and listing.listing_id == "E29"
