@@ -1,4 +1,5 @@
-"""Cut a JSON object out of a `<script>` assignment such as `var __moduleData__ = {…};`.
+"""Cut a JSON object out of a `<script>` assignment such as `var __moduleData__ = {…};`, or out of a
+call such as `app.run({…});` (the object passed as the first argument).
 
 A regex up to the first `};` is wrong: product descriptions are seller-written HTML and contain `};`,
 `{`, `}` and escaped quotes inside JSON strings. The object is cut by counting braces outside of
@@ -42,16 +43,27 @@ def assigned_object(text: str, name: str) -> dict[str, Any] | None:
     """
     pattern = re.compile(rf"(?<![\w$]){re.escape(name)}\s*=\s*(?={{)")
     match = pattern.search(text)
-    if match is None:
-        return None
-    start = match.end()
+    return None if match is None else _object_at(text, match.end(), f"`{name}`")
+
+
+def called_object(text: str, function: str) -> dict[str, Any] | None:
+    """The object literal passed first to a call of `function` (`app.run({…})`), parsed as JSON.
+
+    None when there is no such call; PageParseError when its object is cut off or is not valid JSON.
+    """
+    pattern = re.compile(rf"(?<![\w$.]){re.escape(function)}\s*\(\s*(?={{)")
+    match = pattern.search(text)
+    return None if match is None else _object_at(text, match.end(), f"`{function}(…)`")
+
+
+def _object_at(text: str, start: int, label: str) -> dict[str, Any]:
     end = balanced_object_end(text, start)
     if end is None:
-        raise PageParseError(f"`{name}` object is not closed (page truncated at {len(text)} characters)")
+        raise PageParseError(f"{label} object is not closed (page truncated at {len(text)} characters)")
     try:
         value = json.loads(text[start:end])
     except ValueError as error:
-        raise PageParseError(f"`{name}` is not valid JSON ({error})") from None
+        raise PageParseError(f"{label} is not valid JSON ({error})") from None
     if not isinstance(value, dict):
-        raise PageParseError(f"`{name}` is not a JSON object")
+        raise PageParseError(f"{label} is not a JSON object")
     return value

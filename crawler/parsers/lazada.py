@@ -4,8 +4,9 @@
   page}, "mods": {"listItems": [{name, itemId|nid, skuId, price, priceShow, brandName, sellerName,
   sellerId, itemUrl|productUrl, ratingScore, itemSoldCntShow, image, description[]}]}}`.
 - Product page: HTML with `var __moduleData__ = {"data": {"root": {"fields": {primaryKey, product
-  {title, brandName, desc}, skuInfos, specifications{<skuId>: {features}}, seller, review}}}}` and a
-  schema.org Product JSON-LD block, read when `__moduleData__` is missing or broken.
+  {title, brandName, desc}, skuInfos, specifications{<skuId>: {features}}, seller, review}}}}` (the
+  older layout passes the same object to `app.run({…})`) and a schema.org Product JSON-LD block, read
+  when neither is there or readable.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from crawler.items import Listing
-from crawler.parsers.embedded_json import assigned_object
+from crawler.parsers.embedded_json import assigned_object, called_object
 from crawler.parsers.schema_org import extract_products, read_product
 from crawler.parsers.values import (
     PageParseError,
@@ -33,6 +34,8 @@ from crawler.parsers.values import (
 
 PLATFORM = "lazada"
 MODULE_DATA = "__moduleData__"
+# The older product-page layout hands the same `{"data": {"root": {"fields": …}}}` to its app loader.
+APP_RUN = "app.run"
 # Product URLs carry the ids: /products/<slug>-i<itemId>-s<skuId>.html (the slug may be empty)
 _PRODUCT_URL_IDS = re.compile(r"[-/]i(\d+)(?:-s(\d+))?\.html")
 
@@ -148,7 +151,7 @@ class ProductDetails:
     attributes: dict[str, str] = field(default_factory=dict)
     image_urls: list[str] = field(default_factory=list)
     source: str = MODULE_DATA
-    """Where the details came from: `__moduleData__` or `json-ld`."""
+    """Where the details came from: `__moduleData__`, `app.run` or `json-ld`."""
     problems: list[str] = field(default_factory=list)
 
 
@@ -161,23 +164,38 @@ class LazadaProductPage:
         self.crawled_at = crawled_at
 
     def details(self) -> ProductDetails:
-        module_problem = ""
-        try:
-            module_data = assigned_object(self.html, MODULE_DATA)
-        except PageParseError as error:
-            module_data, module_problem = None, str(error)
-        if module_data is not None:
-            fields = _dig(module_data, "data", "root", "fields")
-            if isinstance(fields, dict) and isinstance(fields.get("product"), dict):
-                return self._from_module_data(fields)
-            module_problem = "`__moduleData__` has no data.root.fields.product"
+        fields, source, module_problem = self._page_state()
+        if fields is not None:
+            details = self._from_module_data(fields)
+            details.source = source
+            return details
         details = self._from_json_ld()
         if details is None:
-            reason = module_problem or "no `__moduleData__`"
+            reason = module_problem or f"no `{MODULE_DATA}` or `{APP_RUN}(…)` state"
             raise PageParseError(f"product page unreadable: {reason} and no schema.org Product JSON-LD")
         if module_problem:
             details.problems.append(f"{module_problem}; read the JSON-LD block instead")
         return details
+
+    def _page_state(self) -> tuple[dict[str, Any] | None, str, str]:
+        """The page's `data.root.fields` (with where it was found), or None and why not.
+
+        The first embedded state present decides: a broken `__moduleData__` is a problem to report,
+        not a reason to look for the older layout as well.
+        """
+        readers = ((MODULE_DATA, assigned_object), (APP_RUN, called_object))
+        for name, read in readers:
+            try:
+                state = read(self.html, name)
+            except PageParseError as error:
+                return None, name, str(error)
+            if state is None:
+                continue
+            fields = _dig(state, "data", "root", "fields")
+            if isinstance(fields, dict) and isinstance(fields.get("product"), dict):
+                return fields, name, ""
+            return None, name, f"`{name}` has no data.root.fields.product"
+        return None, "", ""
 
     def parse(self) -> ParsedPage:
         """The page on its own as a listing (when there is no catalog card to enrich)."""

@@ -149,7 +149,9 @@ def lazada_product_page(
     seller: str = "PowerHome Official",
     json_ld: bool = True,
     module_data: bool = True,
+    app_run: bool = False,
 ) -> str:
+    """A product page; `app_run=True` gives the older layout, `app.run({…})` instead of `__moduleData__`."""
     sku_id = str(item_id + 5_000_000_000)
     fields = {
         "primaryKey": {"itemId": str(item_id), "skuId": sku_id, "sellerId": "1000123"},
@@ -180,6 +182,8 @@ def lazada_product_page(
         if module_data
         else ""
     )
+    if app_run:
+        script = f"<script>\n  app.run({module});\n</script>"
     return (
         f'<!DOCTYPE html><html lang="th"><head><meta charset="utf-8"><title>{title} | Lazada.co.th</title>'
         f'{head}</head><body><div id="container"></div>{script}</body></html>'

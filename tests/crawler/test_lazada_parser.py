@@ -7,7 +7,7 @@ import json
 import pytest
 
 from crawler.items import Listing
-from crawler.parsers.embedded_json import assigned_object, balanced_object_end
+from crawler.parsers.embedded_json import assigned_object, balanced_object_end, called_object
 from crawler.parsers.lazada import LazadaCatalogPage, LazadaProductPage
 from crawler.parsers.values import PageParseError
 from tests.crawler.shapes import lazada_card, lazada_catalog, lazada_product_page
@@ -125,6 +125,14 @@ def test_assigned_object_that_is_cut_off_is_a_parse_error():
         assigned_object('var __moduleData__ = {"data": {"root": {"fields": {"product": "ปลั๊', "__moduleData__")
 
 
+def test_called_object_is_the_first_argument_of_the_named_call_only():
+    text = 'myapp.run({"wrong": 1});\n  app.run({"data": {"desc": "<p>ยาว 3 ม.};</p>"}}, opts);'
+    assert called_object(text, "app.run") == {"data": {"desc": "<p>ยาว 3 ม.};</p>"}}
+    assert called_object("app.run();", "app.run") is None
+    with pytest.raises(PageParseError, match="not closed"):
+        called_object('app.run({"data": {"root": "ปลั๊', "app.run")
+
+
 # --- product page ------------------------------------------------------------------------------------
 def product_page(**overrides):
     arguments = {
@@ -184,6 +192,16 @@ def test_product_page_on_its_own_is_a_listing():
     page = LazadaProductPage(product_page(), PRODUCT_URL, NOW).parse()
     assert page.listings[0].listing_id == "4100000001"
     assert page.listings[0].url == PRODUCT_URL
+
+
+def test_older_app_run_layout_is_read_like_module_data():
+    html = product_page(app_run=True)
+    assert "__moduleData__" not in html
+    details = LazadaProductPage(html, PRODUCT_URL, NOW).details()
+    assert details.source == "app.run"
+    assert details.attributes["รุ่น"] == "PT-443" and details.attributes["เลขที่ มอก."] == "2432-2555"
+    assert "ใบอนุญาตเลขที่ ท4080-51/2432" in details.description  # not JSON-LD's one line
+    assert details.price.value == 459.0 and details.problems == []
 
 
 def test_json_ld_is_the_fallback_when_module_data_is_missing():
