@@ -6,7 +6,8 @@ pages to these parsers, so every shape can be tested from a fixture string.
 
 - `blocks`     — is this answer an anti-bot block (Shopee 90309999, captcha/slider pages)?
 - `shopee`     — Shopee search API JSON (`/api/v4/search/search_items`).
-- `lazada`     — Lazada catalog JSON (`/catalog/?q=…&ajax=true`) and product pages (`__moduleData__`).
+- `lazada`     — Lazada catalog JSON (`/catalog/?q=…&ajax=true`) and product pages (`__moduleData__`,
+                 or the older `app.run({…})`).
 - `schema_org` — any product page carrying schema.org Product markup (JSON-LD, microdata, RDFa).
 - `values`     — shared field cleaning: prices, counts, brands, HTML descriptions.
 """
