@@ -12,6 +12,7 @@ listing that changes shows up as *new* again.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
 from sqlalchemy import select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from matchers.verdict import PRIORITY
 from pipelines.store.models import (
@@ -170,14 +171,61 @@ class Report:
         return [row for row in self.rows if row.mark != GONE]
 
 
-@dataclass
+# The views below hold the columns a report reads, loaded as plain rows: ORM entities for every
+# listing of a big run cost several kB each, and a report holds two runs (current and baseline).
+
+
+@dataclass(slots=True)
+class _ObservationView:
+    id: int
+    listing_key: int
+    title: str
+    price: float | None
+    currency: str
+    sold: int | None
+    content_hash: str
+
+
+@dataclass(slots=True)
+class _ListingView:
+    id: int
+    platform: str
+    listing_id: str
+    url: str
+    title: str
+    seller_id: str
+    seller_name: str
+    first_seen_at: datetime
+    last_seen_at: datetime
+    first_run_id: int
+
+
+@dataclass(slots=True)
+class _VerdictView:
+    verdict: str
+    flagged: bool
+    tis_number: str | None
+    licence_no: str | None
+    score: float
+    reasons: list[str]
+
+
+@dataclass(slots=True)
+class _EvidenceView:
+    sha256: str
+    url: str
+    fetched_at: datetime
+    path: str
+
+
+@dataclass(slots=True)
 class _Seen:
     """One observation of a run joined with its listing, verdict and evidence."""
 
-    observation: Observation
-    listing: ListingRecord
-    verdict: Verdict | None
-    evidence: Evidence | None
+    observation: _ObservationView
+    listing: _ListingView
+    verdict: _VerdictView | None
+    evidence: _EvidenceView | None
     fields: dict[str, Any] = field(default_factory=dict)
     """The few fields of the crawled listing a row shows (`_ROW_FIELDS`), loaded for rows only."""
 
@@ -185,27 +233,78 @@ class _Seen:
 # What a row takes from the stored listing record (`Observation.data`) beyond the indexed columns.
 _ROW_FIELDS = ("url", "seller_id", "seller_name", "brand")
 
+_OBSERVATION_COLUMNS = (
+    Observation.id,
+    Observation.listing_key,
+    Observation.title,
+    Observation.price,
+    Observation.currency,
+    Observation.sold,
+    Observation.content_hash,
+)
+_LISTING_COLUMNS = (
+    ListingRecord.id,
+    ListingRecord.platform,
+    ListingRecord.listing_id,
+    ListingRecord.url,
+    ListingRecord.title,
+    ListingRecord.seller_id,
+    ListingRecord.seller_name,
+    ListingRecord.first_seen_at,
+    ListingRecord.last_seen_at,
+    ListingRecord.first_run_id,
+)
+_VERDICT_COLUMNS = (
+    Verdict.verdict,
+    Verdict.flagged,
+    Verdict.tis_number,
+    Verdict.licence_no,
+    Verdict.score,
+    Verdict.reasons,
+)
+_EVIDENCE_COLUMNS = (Evidence.sha256, Evidence.url, Evidence.fetched_at, Evidence.path)
+
 
 def normalise_title(title: str) -> str:
     return " ".join(title.translate(_THAI_DIGITS).casefold().split())
 
 
+def _verdict_view(columns: tuple[Any, ...]) -> _VerdictView | None:
+    verdict, flagged, tis_number, licence_no, score, reasons = columns
+    if verdict is None:  # the observation has no verdict (matching failed)
+        return None
+    return _VerdictView(verdict, flagged, tis_number, licence_no, score, list(reasons or []))
+
+
 def _load_run(session: Session, run_id: int) -> dict[int, _Seen]:
+    # The whole crawled record (`Observation.data`: description, attributes…) is most of a row's size
+    # and only the flagged rows need a few of its fields: `_load_fields` reads those.
     query = (
-        select(Observation, ListingRecord, Verdict, Evidence)
+        select(*_OBSERVATION_COLUMNS, *_LISTING_COLUMNS, *_VERDICT_COLUMNS, *_EVIDENCE_COLUMNS)
         .join(ListingRecord, Observation.listing_key == ListingRecord.id)
         .outerjoin(Verdict, Observation.verdict_id == Verdict.id)
         .outerjoin(Evidence, Observation.evidence_id == Evidence.id)
         .where(Observation.run_id == run_id)
         .order_by(Observation.id)
-        # The whole crawled record (description, attributes…) is most of a row's size and only the
-        # flagged rows need a few of its fields: `_load_fields` reads those.
-        .options(defer(Observation.data))
     )
-    return {
-        observation.listing_key: _Seen(observation, listing, verdict, evidence)
-        for observation, listing, verdict, evidence in session.execute(query)
-    }
+    ends = list(
+        itertools.accumulate(
+            (len(_OBSERVATION_COLUMNS), len(_LISTING_COLUMNS), len(_VERDICT_COLUMNS), len(_EVIDENCE_COLUMNS))
+        )
+    )
+    seen: dict[int, _Seen] = {}
+    for result_row in session.execute(query):
+        row: tuple[Any, ...] = tuple(result_row)
+        observation = _ObservationView(*row[: ends[0]])
+        verdict = row[ends[1] : ends[2]]
+        evidence = row[ends[2] : ends[3]]
+        seen[observation.listing_key] = _Seen(
+            observation,
+            _ListingView(*row[ends[0] : ends[1]]),
+            _verdict_view(verdict),
+            _EvidenceView(*evidence) if evidence[0] is not None else None,
+        )
+    return seen
 
 
 def _load_fields(session: Session, seen: Iterable[_Seen]) -> None:
