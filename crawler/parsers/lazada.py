@@ -126,7 +126,7 @@ class LazadaCatalogPage:
             attributes={"location": clean_text(card["location"])} if clean_text(card.get("location")) else {},
             crawled_at=self.crawled_at,
             sold=parse_count(card.get("itemSoldCntShow")),
-            rating=parse_rating(card.get("ratingScore")),
+            rating=parse_rating(card.get("ratingScore"), card.get("review")),
             image_urls=[urljoin(self.url, image)] if image else [],
             source_url=self.url,
         )
@@ -250,7 +250,9 @@ class LazadaProductPage:
             price=_sku_price(fields.get("skuInfos"), sku_id),
             seller_id=clean_text(seller.get("sellerId") or primary.get("sellerId")),
             seller_name=clean_text(seller.get("name") or seller.get("sellerName")),
-            rating=parse_rating(ratings.get("average")) if isinstance(ratings, dict) else None,
+            rating=parse_rating(ratings.get("average"), ratings.get("rateCount"))
+            if isinstance(ratings, dict)
+            else None,
             attributes=_specifications(fields.get("specifications"), sku_id),
         )
         return details

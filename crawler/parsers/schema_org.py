@@ -291,8 +291,8 @@ def read_product(node: dict, page_url: str = "") -> ProductMarkup:
         product.price, product.currency = best
     rating = _first(node.get("aggregateRating"))
     if isinstance(rating, dict):
-        product.rating = parse_rating(_first(rating.get("ratingValue")))
         product.review_count = parse_count(_first(rating.get("ratingCount") or rating.get("reviewCount")))
+        product.rating = parse_rating(_first(rating.get("ratingValue")), product.review_count)
     product.image_urls = _images(node.get("image"), page_url)
 
     for key in _ATTRIBUTE_KEYS:

@@ -113,7 +113,7 @@ class ShopeeSearchPage:
             attributes=_attributes(basic),
             crawled_at=self.crawled_at,
             sold=sold,
-            rating=parse_rating(rating.get("rating_star")) if isinstance(rating, dict) else None,
+            rating=_rating(rating),
             image_urls=[
                 IMAGE_URL.format(image_id=image) for image in images if isinstance(image, str) and image
             ],
@@ -131,6 +131,18 @@ def _attributes(basic: dict[str, Any]) -> dict[str, str]:
     if basic.get("is_official_shop") is True:
         attributes["official_shop"] = "yes"
     return attributes
+
+
+def _rating(item_rating: Any) -> float | None:
+    """`item_rating.rating_star`; None for an unrated item (0 stars, `rating_count` all zeros).
+
+    `rating_count` is `[total, 1-star, 2-star, 3-star, 4-star, 5-star]`.
+    """
+    if not isinstance(item_rating, dict):
+        return None
+    counts = item_rating.get("rating_count")
+    total = counts[0] if isinstance(counts, list) and counts else None
+    return parse_rating(item_rating.get("rating_star"), total)
 
 
 def _id_string(value: Any) -> str:

@@ -165,8 +165,14 @@ def parse_count(value: Any) -> int | None:
     return round(number * _COUNT_MULTIPLIERS.get(unit, 1))
 
 
-def parse_rating(value: Any) -> float | None:
-    """An average rating 0–5, or None when absent or out of range."""
+def parse_rating(value: Any, count: Any = None) -> float | None:
+    """An average rating 0–5, or None when absent, out of range, or the product is not rated yet.
+
+    `count` is the number of ratings when the source gives it. Marketplaces render an unrated product
+    as 0 stars (Lazada `ratingScore: "0"`, Shopee `rating_star: 0` with zero counts); on their 1–5 star
+    scale an average of 0 cannot come from real ratings, and a 0.0 would tell investigators something
+    false. So a count of 0, or an average of 0 with no count to back it, means "no rating".
+    """
     if value is None or value == "" or isinstance(value, bool):
         return None
     try:
@@ -174,5 +180,8 @@ def parse_rating(value: Any) -> float | None:
     except ValueError:
         return None
     if not math.isfinite(rating) or not 0 <= rating <= 5:
+        return None
+    ratings = parse_count(count)
+    if ratings == 0 or (rating == 0 and not ratings):
         return None
     return round(float(rating), 2)

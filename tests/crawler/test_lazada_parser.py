@@ -106,6 +106,14 @@ def test_unreadable_catalog_answers_raise(text, message):
         LazadaCatalogPage(text, CATALOG_URL, NOW).parse()
 
 
+@pytest.mark.parametrize("score", ["0", "", None])
+def test_unrated_card_has_no_rating(score):
+    card = lazada_card(4100000009, "ปลั๊กพ่วง 4 ช่อง ยังไม่มีรีวิว", "199.00", rating="4.9", review="0")
+    card["ratingScore"] = score
+    (listing,) = catalog([card], total=1).listings
+    assert listing.rating is None
+
+
 # --- embedded JSON -----------------------------------------------------------------------------------
 def test_balanced_braces_ignore_braces_and_escaped_quotes_inside_strings():
     text = 'x = {"a": "};{", "b": {"c": "\\"}"}, "d": [1, {"e": 2}]}; tail = {"z": 1};'
@@ -202,6 +210,12 @@ def test_older_app_run_layout_is_read_like_module_data():
     assert details.attributes["รุ่น"] == "PT-443" and details.attributes["เลขที่ มอก."] == "2432-2555"
     assert "ใบอนุญาตเลขที่ ท4080-51/2432" in details.description  # not JSON-LD's one line
     assert details.price.value == 459.0 and details.problems == []
+
+
+def test_product_page_of_an_unrated_product_has_no_rating():
+    html = product_page().replace('"average": 4.6, "rateCount": 88', '"average": 0, "rateCount": 0')
+    details = LazadaProductPage(html, PRODUCT_URL, NOW).details()
+    assert details.rating is None
 
 
 def test_json_ld_is_the_fallback_when_module_data_is_missing():

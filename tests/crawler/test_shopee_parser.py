@@ -124,3 +124,18 @@ def test_items_without_the_item_basic_envelope_are_read_too():
 def test_unreadable_answers_raise_page_parse_error(text, message):
     with pytest.raises(PageParseError, match=message):
         parse(text)
+
+
+def test_unrated_item_has_no_rating():
+    unrated = {"rating_star": 0.0, "rating_count": [0, 0, 0, 0, 0, 0], "rcount_with_context": 0}
+    rated = {"rating_star": 4.5, "rating_count": [2, 0, 0, 0, 1, 1]}
+    page = parse(
+        shopee_page(
+            [
+                shopee_item(23456789020, 345678920, "เตารีดไอน้ำ มอก.366 ยังไม่มีรีวิว", 590.0, item_rating=unrated),
+                shopee_item(23456789021, 345678921, "เตารีดแห้ง Philips มอก.366", 450.0, item_rating=rated),
+            ],
+            nomore=True,
+        )
+    )
+    assert [listing.rating for listing in page.listings] == [None, 4.5]

@@ -87,6 +87,22 @@ def test_ratings(raw, expected):
     assert parse_rating(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "count", "expected"),
+    [
+        ("0", "0", None),  # Lazada card of an unrated product
+        (0, 0, None),  # Lazada product page `review.ratings {average: 0, rateCount: 0}`
+        (0.0, None, None),  # 0 stars with no count: nobody rated it (the scale starts at 1)
+        ("4.5", "0", None),  # a count of 0 wins over a stray average
+        ("4.73", "12", 4.73),
+        (4.333333333333333, None, 4.33),
+        (0, 3, 0.0),  # a real count backs whatever the average says
+    ],
+)
+def test_unrated_products_have_no_rating(raw, count, expected):
+    assert parse_rating(raw, count) == expected
+
+
 @pytest.mark.parametrize("raw", ["0", "No Brand", "no brand", " OEM ", "ไม่มียี่ห้อ", "-", None, ""])
 def test_no_brand_markers_become_empty(raw):
     assert clean_brand(raw) == ""
