@@ -68,7 +68,14 @@ class ShopeeSearchPage:
         site = site_root(self.url)
         for position, entry in enumerate(items):
             basic = entry.get("item_basic") if isinstance(entry, dict) else None
-            if basic is None and isinstance(entry, dict) and "itemid" in entry:
+            if basic is None and isinstance(entry, dict) and not entry.get("itemid"):
+                # A collection or banner card (`item_basic: null`, no itemid): part of the page, not a
+                # product, and not a broken record either.
+                page.not_products.append(
+                    f"item {position}: not a product (item_type {entry.get('item_type')!r})"
+                )
+                continue
+            if basic is None and isinstance(entry, dict):
                 basic = entry
             if not isinstance(basic, dict):
                 page.skipped.append(f"item {position}: no item_basic record")

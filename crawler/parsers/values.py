@@ -79,6 +79,9 @@ class ParsedPage:
     """Field-level problems of kept listings (absurd or missing price, unreadable markup block)."""
     skipped: list[str] = field(default_factory=list)
     """Why each record on the page that could not become a listing at all (no id, no title) was dropped."""
+    not_products: list[str] = field(default_factory=list)
+    """Records that are not products at all (Shopee's collection cards mixed into results): left out,
+    and no error."""
     has_more: bool = False
     """Whether the source says there are further result pages."""
     total_results: int | None = None

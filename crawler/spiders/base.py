@@ -161,13 +161,17 @@ class ListingSpider(scrapy.Spider):
         )
 
     def report_problems(self, url: str, query: str | None, page: ParsedPage) -> None:
-        """Records dropped from a readable page are parse errors; blanked fields are field problems."""
+        """Records dropped from a readable page are parse errors; blanked fields are field problems;
+        cards that are no product at all are only tallied (`tiswatch/skipped_cards`)."""
         self.coverage.count("parse_errors", query, len(page.skipped))
         self.coverage.count("field_problems", query, len(page.problems))
+        self.coverage.count("skipped_cards", amount=len(page.not_products))  # a total only: not coverage
         for reason in page.skipped:
             self.logger.warning("Record dropped on %s (query %r): %s", url, query, reason)
         for problem in page.problems:
             self.logger.info("Data problem on %s: %s", url, problem)
+        for reason in page.not_products:
+            self.logger.debug("Skipped on %s: %s", url, reason)
 
     # --- listings ------------------------------------------------------------------------------------
     def claim(self, listing: Listing, query: str | None) -> bool:

@@ -49,6 +49,20 @@ def shopee_item(
     return {"itemid": itemid, "shopid": shopid, "adsid": None, "item_basic": basic}
 
 
+# A non-product card Shopee mixes into search results (a recommended collection): no item_basic.
+SHOPEE_COLLECTION_CARD = {
+    "item_basic": None,
+    "adsid": None,
+    "campaignid": None,
+    "collection_id": 1234567,
+    "display_name": "คอลเลกชันแนะนำ",
+    "json_data": "",
+    "itemid": None,
+    "shopid": None,
+    "item_type": 1,
+}
+
+
 def shopee_page(items: list[dict[str, Any]], nomore: bool, total_count: int | None = None) -> dict[str, Any]:
     return {
         "version": "a1b2c3",

@@ -10,7 +10,7 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 from crawler.runner import CrawlOutcome, CrawlPlan
 from crawler.spiders.shopee import SEARCH_PATH, ShopeeSpider
 from tests.crawler.crawling import local_settings, run_spider
-from tests.crawler.shapes import SHOPEE_BLOCKED, shopee_item, shopee_page
+from tests.crawler.shapes import SHOPEE_BLOCKED, SHOPEE_COLLECTION_CARD, shopee_item, shopee_page
 from tests.crawler.site import Answer, TestSite
 
 PLUG = "ปลั๊กพ่วง"
@@ -117,6 +117,21 @@ async def test_unreadable_page_in_the_middle_of_pagination_leaves_the_keyword_in
     assert summary["status"] == "incomplete"
     assert not CrawlOutcome(CrawlPlan("shopee"), summary, result.stats).ok  # `tiswatch crawl` exits 1
     assert "left incomplete" in caplog.text and "newest=2" in caplog.text
+
+
+@deferred_f_from_coro_f
+async def test_collection_cards_in_results_are_skipped_without_a_parse_error(tmp_path):
+    items = [plug_items()[0], SHOPEE_COLLECTION_CARD, *plug_items()[1:]]
+    with TestSite() as site:
+        site.json(SEARCH_PATH, shopee_page(items, nomore=True), keyword=PLUG, newest=0)
+        result = await run_spider(
+            ShopeeSpider, local_settings(tmp_path), base_url=site.base_url, keywords=PLUG
+        )
+    assert len(result.items) == 3
+    summary = result.summary
+    assert summary["parse_errors"] == 0 and summary["keywords"][PLUG]["parse_errors"] == 0
+    assert result.stats["tiswatch/skipped_cards"] == 1
+    assert summary["status"] == "ok"
 
 
 @deferred_f_from_coro_f

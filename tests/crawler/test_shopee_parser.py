@@ -8,7 +8,7 @@ import pytest
 
 from crawler.parsers.shopee import ShopeeSearchPage
 from crawler.parsers.values import PageParseError
-from tests.crawler.shapes import shopee_item, shopee_page
+from tests.crawler.shapes import SHOPEE_COLLECTION_CARD, shopee_item, shopee_page
 
 URL = "https://shopee.co.th/api/v4/search/search_items?by=relevancy&keyword=x&limit=60&newest=0"
 NOW = "2026-11-22T06:46:00Z"
@@ -139,3 +139,15 @@ def test_unrated_item_has_no_rating():
         )
     )
     assert [listing.rating for listing in page.listings] == [None, 4.5]
+
+
+def test_collection_card_is_not_a_product_and_not_a_broken_record():
+    items = [
+        shopee_item(23456789030, 345678930, "ปลั๊กพ่วง 3 ช่อง มอก.2432", 159.0),
+        SHOPEE_COLLECTION_CARD,
+        {"itemid": 23456789031, "shopid": 345678931, "item_basic": None},  # a product with no record: broken
+    ]
+    page = parse(shopee_page(items, nomore=True))
+    assert [listing.listing_id for listing in page.listings] == ["345678930.23456789030"]
+    assert len(page.not_products) == 1 and "item 1" in page.not_products[0]
+    assert len(page.skipped) == 1 and "item 2" in page.skipped[0]
