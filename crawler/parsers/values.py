@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from w3lib.html import remove_tags, replace_entities
+from w3lib.html import remove_comments, remove_tags, remove_tags_with_content, replace_entities
 
 from crawler.items import Listing
 
@@ -111,7 +111,10 @@ def html_to_text(html: str | None) -> str:
     """Plain text of an HTML fragment (a product description), one line per block element."""
     if not html:
         return ""
-    text = _BLOCK_END_TAGS.sub("\n", html)
+    # Seller descriptions carry their own <style> (Lazada's `.lzd-article p{margin:0}`) and scripts:
+    # markup a buyer never reads, so neither may an investigator or the matcher.
+    text = remove_comments(remove_tags_with_content(html, which_ones=("style", "script")))
+    text = _BLOCK_END_TAGS.sub("\n", text)
     text = replace_entities(remove_tags(text))
     lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line)

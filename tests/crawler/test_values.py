@@ -116,3 +116,14 @@ def test_real_brands_are_kept_as_written():
 def test_html_description_becomes_lines_of_text():
     html = "<p>ผ่านมาตรฐาน มอก.2432-2555</p><ul><li>ยาว&nbsp;3 ม.</li><li>รองรับ 2300W};</li></ul>x<br>y"
     assert html_to_text(html) == "ผ่านมาตรฐาน มอก.2432-2555\nยาว 3 ม.\nรองรับ 2300W};\nx\ny"
+
+
+def test_style_script_and_comments_are_not_description_text():
+    html = (
+        "<style>.lzd-article p{margin:0};.hl{color:#f57224}</style>"
+        '<div class="lzd-article"><p>ปลั๊กพ่วง Nextone 4 ช่อง มอก.2432-2555</p>'
+        "<!-- แก้ไขล่าสุด -->"
+        '<p class="hl">ใบอนุญาต ท1007-62/2432</p><STYLE type="text/css">\n.x{}</STYLE>'
+        '<script>window.track({"sku": 1});</script></div>'
+    )
+    assert html_to_text(html) == "ปลั๊กพ่วง Nextone 4 ช่อง มอก.2432-2555\nใบอนุญาต ท1007-62/2432"
