@@ -460,7 +460,10 @@ def split_registry_brand(brand: str) -> tuple[str, ...]:
 # --- a rough phonetic skeleton, to compare a Thai transliteration with a Latin brand -------------------
 
 _SKELETON_STEPS = (
-    (re.compile(r"ph|f|v"), "p"),
+    (re.compile(r"igh"), "ai"),  # Bright, Light: English igh sounds ai (ไบรท์)
+    # Thai writes an English v with ว, which royin gives back as w (V-Storm: วีสตอร์ม → wisatom).
+    (re.compile(r"v"), "w"),
+    (re.compile(r"ph|f"), "p"),
     (re.compile(r"th|dh|d"), "t"),
     # c, ch, sh, j, k, g all become k: Thai renders them as ค/ช/ก and royin back as k/ch.
     (re.compile(r"sch|tch|sh|ch|kh|gh|ck|g|q|j|c|x$"), "k"),
@@ -476,6 +479,10 @@ _SKELETON_STEPS = (
     (re.compile(r"u"), "o"),
     (re.compile(r"(.)\1+"), r"\1"),
 )
+
+
+# Joins a brand key and the name of one of its sound keys (`nunubaby␟first`) in the choice tables.
+_SOUND_SEP = "\u241f"
 
 
 @lru_cache(maxsize=65536)
@@ -551,13 +558,18 @@ class BrandLexicon:
             re.compile(trie_pattern(self._thai_aliases, no_guard)) if self._thai_aliases else None
         )
         self._skeleton_cache: dict[frozenset[str], dict[str, str]] = {}
-        # Sound keys of every Latin-named brand, computed once at build time.
-        self._brand_skeletons: dict[str, str] = {}
+        # Sound keys of every Latin-named brand, computed once at build time; a brand of several words
+        # also by its first word, which is what sellers transliterate (`Nunu Baby` → นูนู่).
+        self._brand_skeletons: dict[str, dict[str, str]] = {}
         for key, brand in self.brands.items():
             if brand.display.isascii():
-                skeleton = phonetic_skeleton(brand.display)
-                if len(skeleton) >= 4:
-                    self._brand_skeletons[key] = skeleton
+                sounds = {f"{key}{_SOUND_SEP}whole": phonetic_skeleton(brand.display)}
+                words = re.split(r"[\s-]+", brand.display.strip())
+                if len(words) > 1:
+                    sounds[f"{key}{_SOUND_SEP}first"] = phonetic_skeleton(words[0])
+                sounds = {name: sound for name, sound in sounds.items() if len(sound) >= 4}
+                if sounds:
+                    self._brand_skeletons[key] = sounds
 
     def _add_alias(self, name: str, main_key: str) -> None:
         key = brand_key(name)
@@ -620,7 +632,7 @@ class BrandLexicon:
         choices = self._skeleton_cache.get(candidates)
         if choices is None:
             skeletons = self._brand_skeletons
-            choices = {c: skeletons[c] for c in candidates if c in skeletons}
+            choices = {name: sound for c in candidates for name, sound in skeletons.get(c, {}).items()}
             self._skeleton_cache[candidates] = choices
         return choices
 
@@ -650,12 +662,12 @@ class BrandLexicon:
             found = process.extractOne(left, choices, scorer=fuzz.ratio, score_cutoff=80.0)
             if found is None:
                 continue
-            _, score, candidate = found
-            threshold = 80.0 if min(len(left), len(choices[candidate])) >= 8 else 85.0
+            _, score, sound_name = found
+            threshold = 80.0 if min(len(left), len(choices[sound_name])) >= 8 else 85.0
             if any(fuzz.ratio(left, rival) >= score for rival in rival_skeletons):
                 continue
             if score >= threshold and score > best_score:
-                best, best_score = candidate, score
+                best, best_score = sound_name.split(_SOUND_SEP)[0], score
         return best
 
 

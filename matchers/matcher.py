@@ -308,7 +308,7 @@ class Matcher:
         reasons: Reasons,
         found: Classification,
     ) -> Verdict:
-        candidates = self._candidates(facts, standard_keys, brand)
+        candidates = self._candidates(facts, standard_keys, brand, standard_key(tis_number))
         active = [c for c in candidates if c.entry.licence.is_active]
         if active:
             best = max(active, key=lambda c: (c.score, c.entry.licence.issued))
@@ -451,8 +451,11 @@ class Matcher:
         return False, stated[0].raw
 
     def _candidates(
-        self, facts: ListingFacts, standard_keys: set[str], brand: BrandFinding
+        self, facts: ListingFacts, standard_keys: set[str], brand: BrandFinding, main_key: str
     ) -> list[_Candidate]:
+        """Licences that may cover the listing. One of a related standard (an LED lamp's 1955, a
+        ปลั๊กสามตา's 2432) counts only when it lists the listing's model: a brand's licence for a
+        related standard says nothing about its products under the listing's own."""
         found: dict[str, _Candidate] = {}
         brand_key = self._resolve_brand_for_standard(brand.key, standard_keys) if brand.key else None
         if brand_key:
@@ -461,6 +464,8 @@ class Matcher:
                 covered, named = self._model_covered(facts, entry)
                 if covered is False:
                     continue  # the listing's model is not on this licence
+                if entry.standard != main_key and not covered:
+                    continue
                 if covered:
                     exact = model_key(named) in entry.models
                     checks.append("model_match" if exact else "model_variant")

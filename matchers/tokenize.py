@@ -111,4 +111,28 @@ def thai_tokens(text: str, keep_dictionary_words: bool = False) -> list[str]:
             piece = piece.strip()
             if len(piece) >= 3 and piece not in dictionary:
                 words.append(piece)
+        if len(pieces) > 1:
+            words.extend(w for w in _spans_between_product_words(pieces) if w not in words)
     return words
+
+
+def _spans_between_product_words(pieces: list[str]) -> list[str]:
+    """Runs of pieces between product and seller words, joined back: the dictionary splits a brand's
+    transliteration into syllables that are words (`ไบรท์|โท|ร่า` is Brightora)."""
+    product_words = _product_words()
+    spans: list[str] = []
+    current: list[str] = []
+    for piece in [*pieces, ""]:
+        if piece and piece not in product_words and piece not in SELLER_WORDS:
+            current.append(piece)
+            continue
+        joined = "".join(current)
+        if len(current) > 1 and 4 <= len(joined) <= 16:
+            spans.append(joined)
+        current = []
+    return spans
+
+
+@lru_cache(maxsize=1)
+def _product_words() -> frozenset[str]:
+    return frozenset(load_vocabulary().thai_words())

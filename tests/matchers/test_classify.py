@@ -85,6 +85,10 @@ def test_products_fall_under_their_standard(matcher: Matcher, title: str, tis_nu
         "ยางในจักรยาน 26 นิ้ว",  # bicycle tubes are not under the motorcycle standard
         "Cable Type-C 1m ชาร์จเร็ว",  # a USB cable
         "หัวแปลง OTG Type-C",  # an OTG adapter is no charger
+        "ถุงผ้าใส่หมวกกันน็อค กันฝุ่น",  # a bag for a helmet
+        "โป๊ะโคมไฟ ผ้าลินิน (ไม่รวมหลอดไฟ)",  # a lampshade
+        "ที่ม้วนผมโฟม ไม่ใช้ไฟฟ้า 12 ชิ้น",  # foam curlers
+        "รางครอบสายไฟ ติดผนัง 2 เมตร",  # cable trunking
         "",
     ],
 )

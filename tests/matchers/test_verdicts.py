@@ -64,6 +64,26 @@ def test_a_family_with_a_related_standard_is_certified_under_the_licences_standa
     )
 
 
+def test_a_related_standards_licence_without_the_model_does_not_certify(matcher: Matcher) -> None:
+    """Toshiba's 2432 licence lists P-404/P-406: a ปลั๊กสามตา (166) of another model is not covered."""
+    verdict = matcher.judge(listing("ปลั๊กสามตา 3 ช่อง Toshiba"))
+    assert verdict.verdict == UNCERTIFIED and verdict.tis_number == "166-2549"
+
+
+@pytest.mark.parametrize(
+    ("title", "licence_no"),
+    [
+        ("จุกนม นูนู่ ไซส์ L รุ่น NN-L", "น341-44/969"),  # the first word of a two-word brand
+        ("วีสตอร์ม หมวกนิรภัย VS1 สำหรับผู้ขับขี่รถจักรยานยนต์", "น212-22/369"),  # ว for an English v
+        ("ไบรท์โทร่า หลอด LED 12W E27 มอก.2780-2562", "น4544-20/2780"),  # English igh sounds ai
+    ],
+)
+def test_thai_transliterations_of_latin_only_brands(matcher: Matcher, title: str, licence_no: str) -> None:
+    verdict = matcher.judge(listing(title, brand="No Brand"))
+    assert (verdict.verdict, verdict.licence_no) == (CERTIFIED, licence_no)
+    assert "brand_title_thai" in codes(verdict.reasons)
+
+
 def test_a_short_coded_model_off_the_licence_is_uncertified(matcher: Matcher) -> None:
     verdict = matcher.judge(listing("Toshiba ปลั๊กพ่วง TS-7 4 ช่อง"))
     assert verdict.verdict == UNCERTIFIED
