@@ -166,9 +166,9 @@ class LazadaProductPage:
     def details(self) -> ProductDetails:
         fields, source, module_problem = self._page_state()
         if fields is not None:
-            details = self._from_module_data(fields)
-            details.source = source
-            return details
+            embedded = self._from_module_data(fields)
+            embedded.source = source
+            return embedded
         details = self._from_json_ld()
         if details is None:
             reason = module_problem or f"no `{MODULE_DATA}` or `{APP_RUN}(…)` state"
