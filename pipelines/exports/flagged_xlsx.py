@@ -111,6 +111,7 @@ SUMMARY_LINES: tuple[tuple[str, str], ...] = (
     ("  still flagged", "still_flagged"),
     ("  re-listings", "relisted"),
     ("gone (flagged last run, not seen now)", "gone"),
+    ("coverage gaps (nothing is marked gone after one)", "coverage_gaps"),
     ("cleared (flagged last run, not flagged now)", "cleared"),
     ("dismissed, unchanged (not flagged again)", "dismissed_unchanged"),
     ("exposure of flagged (THB, price × sold)", "exposure"),
@@ -121,6 +122,8 @@ def _summary_value(summary: dict[str, Any], key: str) -> Any:
     value = summary.get(key)
     if key == "arguments":
         return ", ".join(f"{k}={v}" for k, v in (value or {}).items())
+    if key == "coverage_gaps":
+        return "; ".join(value or []) or "none"
     if key in ("started_at", "finished_at") and value:
         return str(value).replace("+00:00", "")[:19].replace("T", " ")
     if key == "baseline_run_id" and value is None:

@@ -437,6 +437,22 @@ def _find_relistings(
     return found
 
 
+# Coverage counters (crawler/coverage.py) that mean the run did not see every page it looked for.
+_COVERAGE_GAP_COUNTS = (
+    ("tiswatch/blocked", "pages blocked"),
+    ("tiswatch/failed", "pages failed"),
+    ("tiswatch/result_pages_unreadable", "result pages unreadable"),
+)
+
+
+def coverage_gaps(stats: dict[str, Any]) -> list[str]:
+    """What a run's stats say it missed (`["pages blocked: 3"]`); empty when it covered everything."""
+    gaps = [f"{label}: {count}" for key, label in _COVERAGE_GAP_COUNTS if (count := _stat(stats, key))]
+    if stats.get("finish_reason") not in (None, "finished"):
+        gaps.append(f"stopped early: {stats['finish_reason']}")
+    return gaps
+
+
 def _stat(stats: dict[str, Any], *keys: str) -> int:
     """The first of `keys` present in the crawl stats, as an int (0 when none is)."""
     for key in keys:
@@ -469,6 +485,10 @@ def compare_runs(
             dismissed_unchanged += 1
     gone_keys = baseline_flagged - set(current)
     assert baseline_run is not None or not gone_keys
+    gaps = coverage_gaps(run.stats or {})
+    if gaps:
+        # A run that did not see the whole market cannot tell a listing taken down from one it missed.
+        gone_keys = set()
     _load_fields(session, [seen for seen, _ in flagged_now] + [baseline[key] for key in gone_keys])
     rows = [_row(seen, run, mark, decisions) for seen, mark in flagged_now]
     gone = [_row(baseline[key], baseline_run, GONE, decisions) for key in gone_keys] if baseline_run else []
@@ -518,6 +538,8 @@ def compare_runs(
         "new": sum(1 for row in rows if row.mark == NEW),
         "still_flagged": sum(1 for row in rows if row.mark == STILL_FLAGGED),
         "gone": len(gone),
+        "coverage_gaps": gaps,
+        "gone_assessed": not gaps,
         "cleared": cleared,
         "relisted": relisted,
         "exposure": round(sum(row.exposure for row in rows), 2),

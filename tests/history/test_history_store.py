@@ -122,6 +122,31 @@ def test_two_runs_mark_new_still_and_gone(db_url: str, make_listing: Any, make_v
     assert store.get_run(second).summary["gone"] == 1  # type: ignore[union-attr]
 
 
+def test_a_blocked_run_marks_nothing_gone(db_url: str, make_listing: Any, make_verdict: Any) -> None:
+    """Listings a blocked run did not see may still be online: they are not reported as gone."""
+    store = HistoryStore.from_url(db_url)
+    listing = {key: make_listing(key, title) for key, title in TITLES.items()}
+    crawl(
+        store,
+        "shopee",
+        REGISTRY_A,
+        [
+            (listing["1001"], make_verdict("1001", "uncertified")),
+            (listing["1002"], make_verdict("1002", "unverifiable")),
+        ],
+    )
+    second = store.start_run("shopee", {"keywords": "ปลั๊กไฟ"}, REGISTRY_A)
+    store.record_observation(second, listing["1001"], make_verdict("1001", "uncertified"), REGISTRY_A)
+    store.finish_run(
+        second, {"downloader/response_count": 3, "tiswatch/blocked": 2, "finish_reason": "finished"}
+    )
+    report = store.report(run_ids=[second])
+    assert marks(report) == {"1001": STILL_FLAGGED}
+    summary = report.runs[0].summary
+    assert summary["gone"] == 0 and summary["gone_assessed"] is False
+    assert summary["coverage_gaps"] == ["pages blocked: 2"]
+
+
 def test_exposure_orders_rows_within_a_verdict(db_url: str, make_listing: Any, make_verdict: Any) -> None:
     store = HistoryStore.from_url(db_url)
     items = [
