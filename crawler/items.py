@@ -45,6 +45,10 @@ class Listing:
     """URL of the seller's shop page."""
     source_url: str = ""
     """URL of the response the listing was read from (search API page, catalog page, product page)."""
+    detail_page_missing: str = ""
+    """Why the listing's own product page was not read although the spider asked for it (`blocked`,
+    `unreadable`, `failed`); empty when it was read or none is fetched. The verdict then rests on the
+    search card alone: a licence number written only on the product page was not seen."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

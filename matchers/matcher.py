@@ -111,7 +111,11 @@ class Matcher:
         reasons = Reasons()
         if not classification.regulated:
             return self._not_regulated(facts, classification, reasons)
-        return self._judge_regulated(facts, classification, reasons)
+        verdict = self._judge_regulated(facts, classification, reasons)
+        missing = listing.get("detail_page_missing")
+        if missing and verdict.verdict in (UNCERTIFIED, UNVERIFIABLE):
+            _note_unread_detail_page(verdict, str(missing))
+        return verdict
 
     def analyse(self, listing: Mapping[str, Any]) -> Analysis:
         """What the matcher reads from a listing before judging it (for explanations and tests)."""
@@ -485,6 +489,17 @@ class Matcher:
                 for entry in self.index.for_standard_model(standard_keys, code.key):
                     found.setdefault(entry.licence.licence_no, _Candidate(entry, 88.0, ["model_match"]))
         return list(found.values())
+
+
+def _note_unread_detail_page(verdict: Verdict, why: str) -> None:
+    """A flag that rests on a search card alone says so: the licence number a seller writes in the
+    product page's spec table or description was not seen (the page was blocked, unreadable…)."""
+    sentence = verdict.reasons.pop() if verdict.reasons else ""
+    verdict.reasons.append(f"detail_page_not_read: the product page was {why}; judged from the search card")
+    verdict.reasons.append(
+        f"{sentence} Its product page was not read ({why}): a licence number written only there was not seen."
+    )
+    verdict.score = min(verdict.score, 60.0)
 
 
 def _model_matches(listing_model: str, licensed: frozenset[str]) -> bool:

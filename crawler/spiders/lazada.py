@@ -12,6 +12,7 @@ product page was blocked is counted in `product_pages_blocked`: its verdict rest
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -22,7 +23,7 @@ from crawler.items import Listing
 from crawler.middlewares import QUERY_META, BlockedPage
 from crawler.parsers.lazada import LazadaCatalogPage, LazadaProductPage
 from crawler.parsers.values import PageParseError, utc_now_iso
-from crawler.spiders.base import KeywordSpider
+from crawler.spiders.base import NOT_FOUND_STATUSES, KeywordSpider
 
 CARD_META = "lazada_card"
 
@@ -90,11 +91,11 @@ class LazadaSpider(KeywordSpider):
             listing = product_page.enrich(card, details)
         except PageParseError as error:
             self.count_parse_error(response, keyword, f"{error}; keeping the catalog card")
-            listing = card
+            listing = replace(card, detail_page_missing="unreadable")
         except Exception:
             self.coverage.count("parse_errors", keyword)
             self.logger.exception("Product page parser failed on %s; keeping the catalog card", response.url)
-            listing = card
+            listing = replace(card, detail_page_missing="unreadable")
         else:
             for problem in details.problems:
                 self.logger.info("Data problem on %s: %s", response.url, problem)
@@ -106,7 +107,8 @@ class LazadaSpider(KeywordSpider):
         request: Request = failure.request  # type: ignore[attr-defined]
         keyword = request.meta.get(QUERY_META)
         card: Listing = request.meta[CARD_META]
-        if isinstance(failure.value, BlockedPage):
+        blocked = isinstance(failure.value, BlockedPage)
+        if blocked:
             # The verdict of this listing rests on the card alone (no spec table, no description with
             # the licence number): say so per keyword, apart from blocked catalog pages.
             self.coverage.count("product_pages_blocked", keyword)
@@ -115,4 +117,13 @@ class LazadaSpider(KeywordSpider):
                 card.url,
                 card.listing_id,
             )
-        yield self.emit(card, keyword)
+        yield self.emit(replace(card, detail_page_missing=_why_unread(failure, blocked)), keyword)
+
+
+def _why_unread(failure: Failure, blocked: bool) -> str:
+    if blocked:
+        return "blocked"
+    response = getattr(failure.value, "response", None)
+    if response is not None and response.status in NOT_FOUND_STATUSES:
+        return "not found"  # taken down between the search and the fetch
+    return "failed"

@@ -177,6 +177,8 @@ async def test_punish_page_instead_of_a_product_page_is_a_block_and_the_card_is_
     assert listings["4200000001"].attributes["รุ่น"] == "WEG5001"
     for card_only in ("4200000002", "4200000003"):
         assert listings[card_only].source_url.startswith(f"{site.base_url}/catalog/")
+        assert listings[card_only].detail_page_missing == "blocked"  # the verdict will say so
+    assert listings["4200000001"].detail_page_missing == ""
 
     summary = result.summary
     assert summary["blocked"] == 2 and summary["blocked_by"] == {"lazada_slider": 2}

@@ -90,6 +90,18 @@ def test_a_short_coded_model_off_the_licence_is_uncertified(matcher: Matcher) ->
     assert "model_not_licensed" in codes(verdict.reasons)
 
 
+def test_a_flag_from_a_search_card_alone_says_its_product_page_was_not_read(matcher: Matcher) -> None:
+    judged = matcher.judge(listing("ปลั๊กพ่วง 4 ช่อง 3 เมตร", detail_page_missing="blocked"))
+    assert judged.verdict == UNVERIFIABLE
+    assert "detail_page_not_read" in codes(judged.reasons)
+    assert (
+        judged.reasons[-1].startswith("Unverifiable:")
+        and "product page was not read (blocked)" in (judged.reasons[-1])
+    )
+    read = matcher.judge(listing("ปลั๊กพ่วง 4 ช่อง 3 เมตร"))
+    assert "detail_page_not_read" not in codes(read.reasons) and judged.score < read.score
+
+
 def test_a_battery_size_is_not_a_brand(matcher: Matcher) -> None:
     verdict = matcher.judge(listing("ถ่านชาร์จ AA 2500mAh แพ็ค 4 ก้อน ชาร์จได้ 1200 ครั้ง"))
     assert verdict.verdict == UNVERIFIABLE
