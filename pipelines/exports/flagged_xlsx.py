@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from pipelines.exports.atomic import atomic_path
 from pipelines.exports.columns import FLAGGED_COLUMNS, VERDICT_WORDS
@@ -45,8 +44,8 @@ def _excel_value(value: Any) -> Any:
     return value
 
 
-def _put(sheet: Worksheet, row: int, column: int, value: Any, kind: str = "text") -> Cell:
-    cell = sheet.cell(row=row, column=column, value=_excel_value(value))
+def _cell(sheet: Any, value: Any, kind: str = "text") -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=_excel_value(value))
     if isinstance(cell.value, str) and cell.value.startswith("="):
         cell.data_type = "s"  # seller text is never a formula
     if kind == "url" and cell.value:
@@ -57,34 +56,42 @@ def _put(sheet: Worksheet, row: int, column: int, value: Any, kind: str = "text"
     return cell
 
 
-def _header(sheet: Worksheet, headers: Sequence[str], widths: Sequence[float]) -> None:
-    for index, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        cell = sheet.cell(row=1, column=index, value=header)
+def _header(sheet: Any, headers: Sequence[str], widths: Sequence[float]) -> None:
+    # Widths and the frozen header go first: a write-only sheet writes them before its first row.
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    row = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center")
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+        row.append(cell)
+    sheet.append(row)
 
 
-def _finish_table(sheet: Worksheet, columns: int, rows: int) -> None:
+def _finish_table(sheet: Any, columns: int, rows: int) -> None:
     sheet.auto_filter.ref = f"A1:{get_column_letter(columns)}{max(rows + 1, 2)}"
 
 
-def _flagged_sheet(sheet: Worksheet, report: Report) -> None:
+def _flagged_sheet(sheet: Any, report: Report) -> None:
     _header(sheet, [c.header for c in FLAGGED_COLUMNS], [c.width for c in FLAGGED_COLUMNS])
     for rank, row in enumerate(report.rows, start=1):
-        for index, column in enumerate(FLAGGED_COLUMNS, start=1):
-            cell = _put(sheet, rank + 1, index, column.value(row, rank), column.kind)
+        cells = []
+        for column in FLAGGED_COLUMNS:
+            cell = _cell(sheet, column.value(row, rank), column.kind)
             if row.mark == GONE and column.kind != "url":
                 cell.font = GONE_FONT
+            cells.append(cell)
+        sheet.append(cells)
     _finish_table(sheet, len(FLAGGED_COLUMNS), len(report.rows))
     decision_column = get_column_letter([c.header for c in FLAGGED_COLUMNS].index("decision") + 1)
     # A drop-down in Excel/LibreOffice; the importer still validates whatever comes back.
     validation = DataValidation(type="list", formula1='"' + ",".join(DECISIONS) + '"', allow_blank=True)
     validation.error = "decision must be one of: " + ", ".join(DECISIONS)
     validation.showErrorMessage = True
-    sheet.add_data_validation(validation)
+    sheet.data_validations.append(validation)  # what add_data_validation does; write-only sheets lack it
     validation.add(f"{decision_column}2:{decision_column}{max(len(report.rows) + 1, 2)}")
 
 
@@ -131,21 +138,23 @@ def _summary_value(summary: dict[str, Any], key: str) -> Any:
     return value
 
 
-def _summary_sheet(sheet: Worksheet, runs: Sequence[RunReport]) -> None:
+def _summary_sheet(sheet: Any, runs: Sequence[RunReport]) -> None:
     headers = ["", *[f"run {run.run_id}" for run in runs]]
     _header(sheet, headers, [44, *[28] * len(runs)])
     lines: list[tuple[str, str]] = list(SUMMARY_LINES)
     verdicts = sorted({v for run in runs for v in run.summary.get("verdicts", {})})
     lines += [(f"verdict: {VERDICT_WORDS.get(v, v)}", f"verdicts.{v}") for v in verdicts]
-    for row_index, (label, key) in enumerate(lines, start=2):
-        sheet.cell(row=row_index, column=1, value=label).font = Font(bold=True)
-        for column_index, run in enumerate(runs, start=2):
+    for label, key in lines:
+        name = WriteOnlyCell(sheet, value=label)
+        name.font = Font(bold=True)
+        cells = [name]
+        for run in runs:
             if key.startswith("verdicts."):
                 value = run.summary.get("verdicts", {}).get(key.split(".", 1)[1], 0)
             else:
                 value = _summary_value(run.summary, key)
-            kind = "money" if key == "exposure" else "text"
-            _put(sheet, row_index, column_index, value, kind)
+            cells.append(_cell(sheet, value, "money" if key == "exposure" else "text"))
+        sheet.append(cells)
     _finish_table(sheet, len(headers), len(lines))
 
 
@@ -163,9 +172,9 @@ SELLER_HEADERS = (
 )
 
 
-def _sellers_sheet(sheet: Worksheet, sellers: Sequence[SellerRow]) -> None:
+def _sellers_sheet(sheet: Any, sellers: Sequence[SellerRow]) -> None:
     _header(sheet, [h for h, _ in SELLER_HEADERS], [w for _, w in SELLER_HEADERS])
-    for row_index, seller in enumerate(sellers, start=2):
+    for seller in sellers:
         values = (
             (seller.platform, "text"),
             (seller.seller_id, "text"),
@@ -178,8 +187,7 @@ def _sellers_sheet(sheet: Worksheet, sellers: Sequence[SellerRow]) -> None:
             (seller.exposure, "money"),
             (seller.listings_seen, "int"),
         )
-        for column_index, (value, kind) in enumerate(values, start=1):
-            _put(sheet, row_index, column_index, value, kind)
+        sheet.append([_cell(sheet, value, kind) for value, kind in values])
     _finish_table(sheet, len(SELLER_HEADERS), len(sellers))
 
 
@@ -205,23 +213,23 @@ CONFIRMED_HEADERS = (
 )
 
 
-def _confirmed_sheet(sheet: Worksheet, confirmed: Sequence[ConfirmedRow]) -> None:
+def _confirmed_sheet(sheet: Any, confirmed: Sequence[ConfirmedRow]) -> None:
     _header(sheet, [h for h, _, _ in CONFIRMED_HEADERS], [w for _, w, _ in CONFIRMED_HEADERS])
-    for row_index, row in enumerate(confirmed, start=2):
-        for column_index, (name, _, kind) in enumerate(CONFIRMED_HEADERS, start=1):
+    for row in confirmed:
+        cells = []
+        for name, _, kind in CONFIRMED_HEADERS:
             value = getattr(row, name)
             if name == "verdict":
                 value = VERDICT_WORDS.get(value, value)
-            _put(sheet, row_index, column_index, value, kind)
+            cells.append(_cell(sheet, value, kind))
+        sheet.append(cells)
     _finish_table(sheet, len(CONFIRMED_HEADERS), len(confirmed))
 
 
 def write_flagged_xlsx(report: Report, path: Path) -> Path:
-    workbook = Workbook()
-    flagged = workbook.active
-    assert flagged is not None
-    flagged.title = SHEET_FLAGGED
-    _flagged_sheet(flagged, report)
+    # Write-only: rows stream to the file as they are made, so a big export holds one row at a time.
+    workbook = Workbook(write_only=True)
+    _flagged_sheet(workbook.create_sheet(SHEET_FLAGGED), report)
     _summary_sheet(workbook.create_sheet(SHEET_SUMMARY), report.runs)
     _sellers_sheet(workbook.create_sheet(SHEET_SELLERS), report.sellers)
     _confirmed_sheet(workbook.create_sheet(SHEET_CONFIRMED), report.confirmed)
