@@ -24,6 +24,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy crawler matchers pipelines standards_data
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

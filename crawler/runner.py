@@ -15,7 +15,7 @@ import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
@@ -126,7 +126,7 @@ def run_crawls(
             from twisted.internet import reactor
 
             if reactor.running:
-                reactor.callLater(0, _stop_reactor)
+                cast(Any, reactor).callLater(0, _stop_reactor)  # twisted's stubs type the module oddly
 
     from twisted.internet import reactor
 
@@ -169,7 +169,7 @@ def _stop_reactor() -> None:
     from twisted.internet import reactor
 
     if reactor.running:
-        reactor.stop()
+        cast(Any, reactor).stop()
 
 
 def write_summary(path: Path, summary: Mapping[str, Any]) -> Path:

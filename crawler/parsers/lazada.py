@@ -76,7 +76,7 @@ class LazadaCatalogPage:
         items = mods.get("listItems") or []
         if not isinstance(items, list):
             raise PageParseError(f"`mods.listItems` is a {type(items).__name__}, not a list")
-        main = data.get("mainInfo") if isinstance(data.get("mainInfo"), dict) else {}
+        main: dict[str, Any] = data["mainInfo"] if isinstance(data.get("mainInfo"), dict) else {}
         total = parse_count(main.get("totalResults"))
         page_size = parse_count(main.get("pageSize")) or len(items)
         page_no = parse_count(main.get("page")) or 1
@@ -238,9 +238,9 @@ class LazadaProductPage:
 
     def _from_module_data(self, fields: dict[str, Any]) -> ProductDetails:
         product = fields["product"]
-        primary = fields.get("primaryKey") if isinstance(fields.get("primaryKey"), dict) else {}
+        primary: dict[str, Any] = fields["primaryKey"] if isinstance(fields.get("primaryKey"), dict) else {}
         sku_id = clean_text(primary.get("skuId"))
-        seller = fields.get("seller") if isinstance(fields.get("seller"), dict) else {}
+        seller: dict[str, Any] = fields["seller"] if isinstance(fields.get("seller"), dict) else {}
         ratings = _dig(fields, "review", "ratings")
         details = ProductDetails(
             item_id=clean_text(primary.get("itemId")),

@@ -55,9 +55,9 @@ class ShopeeSearchPage:
             raise PageParseError(f"search API answer is not JSON ({error})") from None
         if not isinstance(data, dict):
             raise PageParseError(f"search API answer is a JSON {type(data).__name__}, not an object")
-        error = data.get("error")
-        if error not in (None, 0):
-            raise PageParseError(f"search API answered error={error!r} {data.get('error_msg') or ''}".strip())
+        code = data.get("error")
+        if code not in (None, 0):
+            raise PageParseError(f"search API answered error={code!r} {data.get('error_msg') or ''}".strip())
         items = data.get("items")
         if items is None:
             items = []  # Shopee sends `"items": null` past the last page

@@ -50,6 +50,8 @@ class ListingSpider(scrapy.Spider):
 
     default_base_url: str = ""
     default_max_pages: int = 3
+    tiswatch_arguments: dict[str, str]
+    """The `-a` arguments as given (set by `from_crawler`)."""
     # Housekeeping keys kept in `self.state`, which Scrapy persists in JOBDIR between a clean stop and
     # the resumed run: the listings already yielded and the coverage counted so far.
     SEEN_STATE = "seen_listings"

@@ -54,7 +54,8 @@ class SchemaOrgSpider(ListingSpider):
         max_depth: str | int | None = None,
         **kwargs: Any,
     ) -> None:
-        first = (split_argument(start_urls) or split_argument(sitemap) or [None])[0]
+        given = split_argument(start_urls) or split_argument(sitemap)
+        first = given[0] if given else None
         if kwargs.get("base_url") is None and first is None:
             raise ValueError("schema_org needs -a base_url=…, -a start_urls=… or -a sitemap=…")
         if kwargs.get("base_url") is None:
