@@ -13,10 +13,12 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import extruct
+from parsel import Selector
 
 from crawler.items import Listing
 from crawler.parsers.values import (
@@ -342,6 +344,15 @@ class SchemaOrgProductPage:
         self.url = url
         self.crawled_at = crawled_at
 
+    @cached_property
+    def canonical_url(self) -> str:
+        """`<link rel="canonical">` when it points into the same shop, else ''."""
+        href = Selector(text=self.html).xpath('//link[@rel="canonical"]/@href').get()
+        if not href:
+            return ""
+        canonical = urljoin(self.url, href.strip())
+        return canonical if urlsplit(canonical).netloc == urlsplit(self.url).netloc else ""
+
     def parse(self) -> ParsedPage:
         if "<" not in self.html:
             raise PageParseError("page is not HTML")
@@ -364,7 +375,9 @@ class SchemaOrgProductPage:
         return page
 
     def _listing(self, product: ProductMarkup) -> Listing:
-        product_url = product.url or self.url
+        # The page's canonical link over the route it was reached by (`/collections/x/products/y`):
+        # one URL per product in the export, whichever category led to it.
+        product_url = product.url or self.canonical_url or self.url
         listing_id = product.sku or product.gtin or _url_id(product_url)
         return Listing(
             platform=shop_platform(self.url),

@@ -281,3 +281,16 @@ def test_brand_and_seller_given_by_id_reference_in_a_yoast_graph_are_resolved():
     assert listing.brand == "Eloop"
     assert listing.seller_name == "ร้านไฟฟ้าดีดี"
     assert listing.price == 590.0 and listing.listing_id == "E29"
+
+
+def test_a_product_reached_through_a_collection_gets_its_canonical_url():
+    product = {key: value for key, value in WOO_PRODUCT.items() if key != "url"}
+    shop = "https://www.powerplug-shop.co.th"
+    route = f"{shop}/collections/power-strips/products/csc-as551-5-outlet"
+    head = f'<link rel="canonical" href="/products/csc-as551-5-outlet">{json_ld(product)}'
+    (listing,) = parse(page_with(head=head), url=route).listings
+    assert listing.url == f"{shop}/products/csc-as551-5-outlet"
+    # A canonical link to another host (a marketplace copy) is not the shop's URL.
+    elsewhere = f'<link rel="canonical" href="https://other.example/p/1">{json_ld(product)}'
+    (listing,) = parse(page_with(head=elsewhere), url=route).listings
+    assert listing.url == route
