@@ -608,23 +608,33 @@ class BrandLexicon:
         brand = self.brands.get(key)
         return brand.display if brand else key
 
-    def find_in_title(self, title: str) -> str | None:
-        """A registry brand named in a normalised title (Latin word or word pair, or a Thai alias)."""
+    def find_in_title(self, title: str, among: frozenset[str] | None = None) -> str | None:
+        """A registry brand named in a normalised title (Latin word or word pair, or a Thai alias);
+        with `among`, only one of those brands (for longer texts that may name others in passing)."""
         words = _LATIN_WORD.findall(title)
         lowered = [w.lower() for w in words]
+
+        def brand_of(key: str) -> str | None:
+            brand = self._alias_to_brand.get(key)
+            if brand is None or (among is not None and brand not in among):
+                return None
+            return brand
+
         # Word pairs first (`Master Art`), then single words.
         for i in range(len(lowered) - 1):
-            key = brand_key(lowered[i] + lowered[i + 1])
-            if key in self._alias_to_brand and lowered[i] not in NOT_BRAND_WORDS:
-                return self._alias_to_brand[key]
+            found = brand_of(brand_key(lowered[i] + lowered[i + 1]))
+            if found and lowered[i] not in NOT_BRAND_WORDS:
+                return found
         for word in lowered:
             key = brand_key(word)
-            if key in self._alias_to_brand and len(key) >= 2:
-                return self._alias_to_brand[key]
+            found = brand_of(key) if len(key) >= 2 else None
+            if found:
+                return found
         if self._thai_pattern is not None:
-            match = self._thai_pattern.search(fold_thai(title))
-            if match:
-                return self._thai_aliases[match.group(0)]
+            for match in self._thai_pattern.finditer(fold_thai(title)):
+                brand = self._thai_aliases[match.group(0)]
+                if among is None or brand in among:
+                    return brand
         return None
 
     def _skeleton_choices(self, candidates: frozenset[str]) -> dict[str, str]:

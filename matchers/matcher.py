@@ -16,6 +16,7 @@ Steps for one listing: extract its facts (`matchers.facts`), classify it to a ma
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,7 +36,7 @@ from matchers.facts import ListingFacts, extract_facts
 from matchers.registry_index import IndexedLicence, RegistryIndex, standard_key
 from matchers.standards import StandardResolver, claim_matches_standard
 from matchers.verdict import CERTIFIED, INVALID_LICENCE, NOT_REGULATED, UNCERTIFIED, UNVERIFIABLE, Verdict
-from matchers.vocabulary import Vocabulary, load_vocabulary
+from matchers.vocabulary import PRODUCT, Vocabulary, load_vocabulary
 from standards_data.catalogue import mandatory_standards
 from standards_data.registry import Licence
 
@@ -133,7 +134,26 @@ class Matcher:
         classification = classify_listing(
             self.vocabulary, facts.title_key, facts.attribute_keys, facts.description_key
         )
-        return facts, self._classify_from_codes(facts, classification)
+        return facts, self._refine_to_sibling_part(facts, self._classify_from_codes(facts, classification))
+
+    def _refine_to_sibling_part(self, facts: ListingFacts, found: Classification) -> Classification:
+        """A generic word (`สายไฟ`) of a standard whose parts are sibling products (cables: มอก. 11
+        เล่ม 3 THW, เล่ม 4 IEC 10, เล่ม 5 flexible, เล่ม 101 VAF/VCT) gives way to a word of one
+        part named anywhere in the listing (`THW`, `IEC 01` in the description). Siblings are the
+        family's related standards with the same base number; a related standard of another number
+        (an LED lamp's 1955) is carried as well, not instead, so it never takes over."""
+        if not found.regulated or not found.family or found.tis_number is None:
+            return found
+        base = tis_base(found.tis_number)
+        siblings = {s for s in self.vocabulary.related_standards(found.family) if tis_base(s) == base}
+        if not siblings:
+            return found
+        fields = [(facts.title_key, "title"), *((key, "attributes") for key in facts.attribute_keys)]
+        for key_text, source in [*fields, (facts.description_key, "description")]:
+            for hit in self.vocabulary.find_terms(key_text):
+                if hit.term.kind == PRODUCT and hit.term.tis_number in siblings:
+                    return Classification(hit.term.tis_number, hit.term.family, hit.term.text, source)
+        return found
 
     # -- classification fallbacks --------------------------------------------------------------------
 
@@ -382,6 +402,17 @@ class Matcher:
             marked = brand_after_marker(text)
             if marked:
                 return self._brand_from_field(marked, source, candidates)
+        # A title that names no brand (`สายไฟบ้าน ขายยกม้วน`) leaves it to the description: there only
+        # a brand licensed for this standard counts, since descriptions name others in passing.
+        in_description = self.lexicon.find_in_title(facts.description, among=candidates)
+        if in_description:
+            return BrandFinding(in_description, self.lexicon.display(in_description), "description", True)
+        opening = _description_opening_brand(facts.description, self._product_words)
+        if opening:
+            # Sellers open a description with the brand (`Hirano (ฮิราโนะ) หลอดไฟ LED 9W …`).
+            known = self.lexicon.known(opening)
+            key = self.lexicon.canonical(opening)
+            return BrandFinding(key, self.lexicon.display(key) if known else opening, "description", known)
         title = facts.title
         for code in facts.models:  # `EL-6342` must not leave `EL` behind as a brand
             title = title.replace(code.raw, " ")
@@ -489,6 +520,23 @@ class Matcher:
                 for entry in self.index.for_standard_model(standard_keys, code.key):
                     found.setdefault(entry.licence.licence_no, _Candidate(entry, 88.0, ["model_match"]))
         return list(found.values())
+
+
+_OPENING_WORD = re.compile(r"^\W*([A-Z][A-Za-z0-9&'+-]{2,})(?=[\s(]|$)")
+
+
+def _description_opening_brand(description: str, product_words: frozenset[str]) -> str:
+    """A capitalised Latin word that opens a description and is no product or spec word."""
+    found = _OPENING_WORD.match(description)
+    if not found:
+        return ""
+    word = found.group(1)
+    return word if unknown_brand_in_title(word, product_words) == word else ""
+
+
+def tis_base(tis_number: str) -> str:
+    """The base number of a canonical standard (`11 เล่ม 3-2553` → `11`, `2432-2555` → `2432`)."""
+    return re.split(r"[- ]", tis_number.strip(), maxsplit=1)[0]
 
 
 def _note_unread_detail_page(verdict: Verdict, why: str) -> None:

@@ -84,7 +84,7 @@ def test_each_verdict_through_tiswatch_match(tmp_path: Path, capsys: pytest.Capt
         assert verdict["tis_number"] == tis_number
         assert verdict["licence_no"] == licence_no
         assert verdict["reasons"], verdict
-    assert "judged 7 listings against 17 licences: 4 flagged" in capsys.readouterr().err
+    assert "judged 7 listings against 19 licences: 4 flagged" in capsys.readouterr().err
 
 
 def test_bad_lines_are_reported_with_line_numbers_and_skipped(

@@ -84,6 +84,54 @@ def test_thai_transliterations_of_latin_only_brands(matcher: Matcher, title: str
     assert "brand_title_thai" in codes(verdict.reasons)
 
 
+def test_a_generic_cable_word_gives_way_to_the_part_the_description_names(matcher: Matcher) -> None:
+    """`สายไฟ` alone is มอก. 11 เล่ม 101; THW in the description makes it เล่ม 3, whose claim and
+    licence then fit (no false 'claims another standard')."""
+    judged = matcher.judge(
+        listing(
+            "[พร้อมส่ง] สายไฟบ้าน ขายยกม้วน ส่งไว",
+            description=(
+                "สายไฟแกนเดี่ยว THW ยี่ห้อ ช้างทอง 1x2.5 sq.mm มาตรฐาน มอก.11 เล่ม 3-2553 ใบอนุญาต ท8985-39/11"
+            ),
+        )
+    )
+    assert (judged.verdict, judged.tis_number, judged.licence_no) == (
+        CERTIFIED,
+        "11 เล่ม 3-2553",
+        "ท8985-39/11",
+    )
+    # Yazaki holds a เล่ม 101 licence only: its THW cable is not covered by it.
+    thw = matcher.judge(listing("สายไฟ คุณภาพดี พร้อมส่ง", brand="Yazaki", description="Yazaki สายไฟ THW 1x4"))
+    assert (thw.verdict, thw.tis_number) == (UNCERTIFIED, "11 เล่ม 3-2553")
+
+
+def test_a_licensed_brand_named_only_in_the_description(matcher: Matcher) -> None:
+    judged = matcher.judge(
+        listing("อุปกรณ์ตู้ไฟ ราคาส่ง RCCB", brand="No Brand", description="เสือเหลือง RCCB 2P 40A 30mA")
+    )
+    assert (judged.verdict, judged.licence_no) == (CERTIFIED, "ท2434-68/2425")
+    assert "brand_description" in codes(judged.reasons)
+
+
+def test_a_brand_opening_the_description_is_checked_against_a_cited_licence(matcher: Matcher) -> None:
+    """Panasonic's licence cited for a Hirano lamp (the brand opens the description) is another brand's."""
+    judged = matcher.judge(
+        listing(
+            "หลอดไฟ ใช้ทน ประกันร้าน",
+            brand="OEM",
+            description="Hirano (ฮิราโนะ) หลอดไฟ LED 9W E27 ใบอนุญาตเลขที่ ท9200-3/2780",
+        )
+    )
+    assert (judged.verdict, judged.licence_no) == (INVALID_LICENCE, "ท9200-3/2780")
+    assert "licence_other_brand" in codes(judged.reasons)
+
+
+def test_a_tiger_brand_is_not_a_shirt(matcher: Matcher) -> None:
+    """Tone marks are folded away in matching (น็อค/น๊อค); เสือ (tiger) must not become เสื้อ (shirt)."""
+    judged = matcher.judge(listing("NEW เสือเหลือง เครื่องตัดไฟรั่ว RCCB 2P 25A 10mA"))
+    assert (judged.verdict, judged.tis_number) == (CERTIFIED, "2425-2560")
+
+
 def test_a_short_coded_model_off_the_licence_is_uncertified(matcher: Matcher) -> None:
     verdict = matcher.judge(listing("Toshiba ปลั๊กพ่วง TS-7 4 ช่อง"))
     assert verdict.verdict == UNCERTIFIED
