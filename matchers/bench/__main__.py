@@ -23,8 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="LABELLED_PAIRS.csv",
-        help="labelled pairs to fit the decision threshold on (train/valid splits only, never test); "
-        "default: the threshold shipped with the matcher",
+        help="labelled pairs to fit the feature weights and the decision threshold on (train/valid "
+        "splits only, never test); default: the weights and threshold shipped with the matcher "
+        "(fitted on the Abt-Buy train split)",
     )
     pairs.add_argument("--threshold", type=float, help="decision threshold 0-100 (overrides --fit)")
 
