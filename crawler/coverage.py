@@ -20,6 +20,9 @@ Counts (all pages are pages the spider asked for; robots.txt is not one):
                    the listings they held and every later page of their query were never seen, so
                    the query is `incomplete`. An unreadable product page is not one (its card is kept);
 - `field_problems` listings kept with a field blanked (absurd or missing price);
+- `repeated_pages` result pages that brought only listings their query had already brought (a site
+                   past its page cap, or ignoring the page parameter): the query's pagination stops
+                   there. What the site would show is covered, so the query stays `ok`;
 - `product_pages_blocked` listings kept from a search card alone because their product page (spec
                    table, description: where licence numbers are written) was blocked; the block
                    itself is in `blocked`.
@@ -52,6 +55,7 @@ COUNTS = (
     "product_pages_blocked",
     "result_pages_unreadable",
     "robots_forbidden",
+    "repeated_pages",
 )
 QUERY_COUNTS = COUNTS
 

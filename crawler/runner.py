@@ -195,6 +195,7 @@ def combine_summaries(outcomes: Sequence[CrawlOutcome]) -> dict[str, Any]:
         "product_pages_blocked",
         "result_pages_unreadable",
         "robots_forbidden",
+        "repeated_pages",
     )
     statuses = [outcome.summary.get("status") for outcome in outcomes]
     if not outcomes:

@@ -136,6 +136,11 @@ def format_summary(summary: dict[str, Any]) -> str:
         lines.append(
             f"  {summary['robots_forbidden']} link(s) not followed: forbidden by the site's robots.txt"
         )
+    if summary.get("repeated_pages"):
+        lines.append(
+            f"  {summary['repeated_pages']} result page(s) repeated earlier results: "
+            "those keywords' pagination stopped there"
+        )
     if summary.get("product_pages_blocked"):
         lines.append(
             f"  {summary['product_pages_blocked']} listing(s) kept from search cards only: "

@@ -89,12 +89,7 @@ class LazadaCatalogPage:
             listing = self._listing(card, position, page)
             if listing is not None:
                 page.listings.append(listing)
-        if not items:
-            page.has_more = False
-        elif total is not None and page_size:
-            page.has_more = page_no * page_size < total
-        else:
-            page.has_more = main.get("noMorePages") is not True
+        page.has_more = _has_more(len(items), total, page_size, page_no, main.get("noMorePages"), page)
         return page
 
     def _listing(self, card: dict[str, Any], position: int, page: ParsedPage) -> Listing | None:
@@ -130,6 +125,28 @@ class LazadaCatalogPage:
             image_urls=[urljoin(self.url, image)] if image else [],
             source_url=self.url,
         )
+
+
+def _has_more(
+    served: int, total: int | None, page_size: int, page_no: int, no_more: Any, page: ParsedPage
+) -> bool:
+    """Whether to ask for the next catalog page.
+
+    `totalResults` is only a hint: Lazada has been seen to answer "0" (or any count too low) above a
+    page of 40 cards. Trusting it would end the keyword after page 1 and make the history mark the
+    unseen listings gone, so a count the page itself contradicts is ignored and paging goes on until
+    an empty page (or a page of nothing new, which the spider judges)."""
+    if not served:
+        return False
+    seen_so_far = (page_no - 1) * page_size + served
+    if total is not None and total >= seen_so_far and page_size:
+        return page_no * page_size < total
+    if total is not None:
+        page.notes.append(
+            f"totalResults {total} is below the {seen_so_far} cards served up to page {page_no}: "
+            "ignored, paging on until an empty page"
+        )
+    return no_more is not True
 
 
 def _better(first: PriceReading, second: PriceReading) -> PriceReading:

@@ -82,6 +82,8 @@ class ParsedPage:
     not_products: list[str] = field(default_factory=list)
     """Records that are not products at all (Shopee's collection cards mixed into results): left out,
     and no error."""
+    notes: list[str] = field(default_factory=list)
+    """Page-level oddities worth a log line but no count (a result total the page contradicts)."""
     has_more: bool = False
     """Whether the source says there are further result pages."""
     total_results: int | None = None

@@ -174,6 +174,8 @@ class ListingSpider(scrapy.Spider):
             self.logger.info("Data problem on %s: %s", url, problem)
         for reason in page.not_products:
             self.logger.debug("Skipped on %s: %s", url, reason)
+        for note in page.notes:
+            self.logger.info("Note on %s (query %r): %s", url, query, note)
 
     # --- listings ------------------------------------------------------------------------------------
     def claim(self, listing: Listing, query: str | None) -> bool:
@@ -239,8 +241,32 @@ class KeywordSpider(ListingSpider):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # Listing ids met per keyword, to notice a site that ignores the page parameter (see
+        # `repeats_earlier_results`); not kept across a resumed crawl: at worst one more page is asked.
+        self.ids_by_keyword: dict[str, set[str]] = {}
         limit = positive_int(max_keywords, "max_keywords", 0) if max_keywords not in (None, "") else None
         self.plan = keyword_plan(standards=standards, keywords=keywords, max_keywords=limit)
 
     def plan_by_keyword(self) -> dict[str, list[str]]:
         return {planned.keyword: list(planned.standards) for planned in self.plan}
+
+    def repeats_earlier_results(self, listings: list[Listing], keyword: str, page_no: int) -> bool:
+        """True when a results page holds only listings this keyword already brought.
+
+        Sites past their page cap (and some that ignore `page`/`newest`) answer every later page with
+        the same results: paging on would spend the whole `max_pages` budget on duplicates. Such a
+        page ends the keyword's pagination and is counted in `repeated_pages`. Listings found earlier
+        under another keyword do not count: a page of them is still this keyword's news.
+        """
+        ids = {listing.listing_id for listing in listings}
+        known = self.ids_by_keyword.setdefault(keyword, set())
+        repeated = bool(ids) and ids <= known
+        known |= ids
+        if repeated:
+            self.coverage.count("repeated_pages", keyword)
+            self.logger.warning(
+                "Query %r: page %d repeated earlier results (nothing new): stopping its pagination",
+                keyword,
+                page_no,
+            )
+        return repeated

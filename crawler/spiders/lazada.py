@@ -65,6 +65,7 @@ class LazadaSpider(KeywordSpider):
         if page is None:
             self.results_page_lost(response, keyword)
             return
+        repeated = self.repeats_earlier_results(page.listings, keyword, response.meta["page"])
         for card in page.listings:
             if not self.claim(card, keyword):
                 continue
@@ -79,7 +80,7 @@ class LazadaSpider(KeywordSpider):
                 meta={CARD_META: card},
             )
         next_page = response.meta["page"] + 1
-        if page.has_more and next_page <= self.max_pages:
+        if page.has_more and not repeated and next_page <= self.max_pages:
             yield self.catalog_request(keyword, next_page)
 
     def parse_product(self, response: Response) -> Iterator[Listing]:

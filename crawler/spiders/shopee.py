@@ -70,7 +70,9 @@ class ShopeeSpider(KeywordSpider):
         if page is None:
             self.results_page_lost(response, keyword)
             return
+        # Pages are counted from 0 here (`newest` = page × page size); the log says 1 for the first.
+        repeated = self.repeats_earlier_results(page.listings, keyword, response.meta["page"] + 1)
         yield from self.new_listings(page.listings, keyword)
         next_page = response.meta["page"] + 1
-        if page.has_more and next_page < self.max_pages:
+        if page.has_more and not repeated and next_page < self.max_pages:
             yield self.search_request(keyword, next_page)
