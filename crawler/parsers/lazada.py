@@ -46,6 +46,12 @@ def canonical_product_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
+def item_id_in_url(url: str) -> str:
+    """The item id a product URL carries (`…-i<itemId>-s<skuId>.html`); "" for any other page."""
+    ids = _PRODUCT_URL_IDS.search(urlsplit(url).path)
+    return ids.group(1) if ids else ""
+
+
 def absolute_link(page_url: str, link: str) -> str:
     """Resolve a card link. Lazada writes `//www.lazada.co.th/products/…`; its site is https-only, so a
     scheme-relative link to another host (a recorded mirror's catalog) means https; to the page's own
@@ -213,6 +219,10 @@ class LazadaProductPage:
                 return fields, name, ""
             return None, name, f"`{name}` has no data.root.fields.product"
         return None, "", ""
+
+    def item_id(self, details: ProductDetails) -> str:
+        """Which item this page is about: its own state's `primaryKey.itemId`, else its URL's id."""
+        return details.item_id or item_id_in_url(self.url)
 
     def parse(self) -> ParsedPage:
         """The page on its own as a listing (when there is no catalog card to enrich)."""

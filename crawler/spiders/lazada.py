@@ -21,7 +21,7 @@ from twisted.python.failure import Failure
 
 from crawler.items import Listing
 from crawler.middlewares import QUERY_META, BlockedPage
-from crawler.parsers.lazada import LazadaCatalogPage, LazadaProductPage
+from crawler.parsers.lazada import LazadaCatalogPage, LazadaProductPage, item_id_in_url
 from crawler.parsers.values import PageParseError, utc_now_iso
 from crawler.spiders.base import NOT_FOUND_STATUSES, KeywordSpider
 
@@ -86,9 +86,24 @@ class LazadaSpider(KeywordSpider):
     def parse_product(self, response: Response) -> Iterator[Listing]:
         keyword = response.meta[QUERY_META]
         card: Listing = response.meta[CARD_META]
+        if response.meta.get("redirect_urls") and not item_id_in_url(response.url):
+            # Lazada sends the page of a removed product to its home page (`/?spm=…removed`): the
+            # listing is gone, like a 404, and nothing on the page it landed on is about it.
+            self.coverage.count("not_found", keyword)
+            self.logger.info(
+                "Gone (redirected to %s, not a product page): %s; keeping the catalog card",
+                response.url,
+                response.meta["redirect_urls"][0],
+            )
+            yield self.emit(replace(card, detail_page_missing="not found"), keyword)
+            return
         try:
             product_page = LazadaProductPage(response.text, response.url, utc_now_iso())
             details = product_page.details()
+            page_item = product_page.item_id(details)
+            if page_item and page_item != card.listing_id:
+                yield self.emit(self.other_item(response, card, page_item, keyword), keyword)
+                return
             listing = product_page.enrich(card, details)
         except PageParseError as error:
             self.count_parse_error(response, keyword, f"{error}; keeping the catalog card")
@@ -102,6 +117,20 @@ class LazadaSpider(KeywordSpider):
                 self.logger.info("Data problem on %s: %s", response.url, problem)
             self.coverage.count("field_problems", keyword, len(details.problems))
         yield self.emit(listing, keyword)
+
+    def other_item(self, response: Response, card: Listing, page_item: str, keyword: str) -> Listing:
+        """The card alone, when its product page turned out to be another item's.
+
+        Lazada redirects a merged or re-listed item to the surviving one: merging that page into the
+        card would give this listing another product's title, brand, price and licence (and flag)."""
+        self.coverage.count("field_problems", keyword)
+        self.logger.warning(
+            "Product page of listing %s is item %s's (%s): not merged; keeping the catalog card",
+            card.listing_id,
+            page_item,
+            response.url,
+        )
+        return replace(card, detail_page_missing="redirected to another item")
 
     def product_failed(self, failure: Failure) -> Iterator[Listing]:
         self.page_failed(failure)

@@ -273,3 +273,49 @@ async def test_bad_spider_arguments_fail_before_any_request(tmp_path):
 def test_card_shapes_are_json_serialisable():
     # The builders must produce what a JSON API can carry (guards the fixtures themselves).
     json.dumps(lazada_catalog(list(cards().values()), PLUG, 1, total=5))
+
+
+@deferred_f_from_coro_f
+async def test_product_page_redirected_to_another_item_or_the_home_page_keeps_the_card(tmp_path, caplog):
+    caplog.set_level(logging.INFO)
+    merged = lazada_card(4500000001, "ปลั๊กพ่วง Toshiba 4 ช่อง มอก.2432", "459.00", brand="Toshiba")
+    removed = lazada_card(4500000002, "ปลั๊กพ่วง CSC AS551", "379.00", brand="CSC")
+    moved = lazada_card(4500000003, "ปลั๊กพ่วง Anitech H5134", "399.00", brand="Anitech")
+    other_path = "/products/merged-i4599999001-s9599999001.html"
+    other = lazada_product_page(
+        4599999001, "ปลั๊กพ่วง Elecson EL-504", "Elecson", 349.0, "<p>ใบอนุญาต น3390-63/2432</p>", {}
+    )
+    moved_path = "/products/plug-anitech-h5134-i4500000003-s9500000003.html"
+    moved_page = lazada_product_page(4500000003, "ปลั๊กพ่วง Anitech H5134 มอก.", "Anitech", 389.0, "", {})
+    with TestSite() as site:
+        site.json("/catalog/", lazada_catalog([merged, removed, moved], PLUG, 1, total=3), q=PLUG, page=1)
+        site.add(lazada_product_path(merged), Answer(b"", 301, headers={"Location": other_path}))
+        site.html(other_path, other)
+        home = "/?spm=a2o4m.pdp_revamp.removed"
+        site.add(lazada_product_path(removed), Answer(b"", 302, headers={"Location": home}))
+        site.html("/", "<html><head><title>Lazada ช้อปปิ้งออนไลน์</title></head><body></body></html>")
+        site.add(lazada_product_path(moved), Answer(b"", 301, headers={"Location": moved_path}))
+        site.html(moved_path, moved_page)
+        result = await run_spider(
+            LazadaSpider, local_settings(tmp_path), base_url=site.base_url, keywords=PLUG
+        )
+
+    listings = result.by_id()
+    assert sorted(listings) == ["4500000001", "4500000002", "4500000003"]
+    toshiba = listings["4500000001"]
+    assert (toshiba.title, toshiba.brand, toshiba.price) == (
+        "ปลั๊กพ่วง Toshiba 4 ช่อง มอก.2432",
+        "Toshiba",
+        459.0,
+    )
+    assert "น3390" not in toshiba.description
+    assert toshiba.detail_page_missing == "redirected to another item"
+    assert listings["4500000002"].detail_page_missing == "not found"
+    assert listings["4500000002"].brand == "CSC"
+    # A redirect to the same item's canonical slug is read as usual.
+    assert listings["4500000003"].price == 389.0 and listings["4500000003"].detail_page_missing == ""
+
+    plug = result.summary["keywords"][PLUG]
+    assert (plug["not_found"], plug["field_problems"], plug["parse_errors"]) == (1, 1, 0)
+    assert plug["status"] == "ok"
+    assert "is item 4599999001's" in caplog.text
