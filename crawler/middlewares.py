@@ -2,8 +2,9 @@
 
 `BlockDetectionMiddleware` sits between HTTP decompression and retries, so it sees every answer
 decompressed and before a block could be retried (retrying a captcha is hammering):
-- an anti-bot answer (Shopee 90309999, captcha/slider pages — `crawler.parsers.blocks`) or an HTTP 403
-  is counted as *blocked* for its query, logged with the URL, and dropped (never parsed as "no listings");
+- an anti-bot answer (Shopee 90309999, captcha/slider pages, login walls — `crawler.parsers.blocks`) or
+  an HTTP 403 is counted as *blocked* for its query, logged with the URL, and dropped (never parsed as
+  "no listings"); so is a redirect to a login page, held back by `LoginRedirectMiddleware`;
 - an HTTP 429 slows the site's download slot down (honouring `Retry-After`) and is left to the retry
   middleware; once retries are used up it is counted as blocked;
 - after `TISWATCH_BLOCK_BURST` blocks in a row from one site, the site is backed off: the rest of its
@@ -14,14 +15,16 @@ store (`pipelines.evidence.EvidenceStore.record(url, body, fetched_at)`), so an 
 exactly what a listing page said when it was flagged. It sits just outside the block detection, so
 a block served with status 200 is kept too: proof that the site, not the crawler, returned nothing.
 
-Priorities (`DOWNLOADER_MIDDLEWARES` in crawler/settings.py): HttpCompression 590 → Evidence 587 →
-BlockDetection 585 → MetaRefresh 580 → Retry 550 (responses travel from high to low).
+Priorities (`DOWNLOADER_MIDDLEWARES` in crawler/settings.py): LoginRedirect 605 → Redirect 600 →
+HttpCompression 590 → Evidence 587 → BlockDetection 585 → MetaRefresh 580 → Retry 550 (responses
+travel from high to low).
 """
 
 from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response, TextResponse
@@ -30,7 +33,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.python.failure import Failure
 
 from crawler.coverage import Coverage
-from crawler.parsers.blocks import Block, detect_block
+from crawler.parsers.blocks import Block, detect_block, login_wall_url
 from crawler.parsers.values import utc_now_iso
 
 if TYPE_CHECKING:
@@ -109,8 +112,12 @@ class BlockDetectionMiddleware:
                 self.coverage.count("pages_fetched", query)
             return response
 
+        raise self._blocked(query, site, response.url, block)
+
+    def _blocked(self, query: str, site: str, url: str, block: Block) -> BlockedPage:
+        """Count and log a block; back its site off after a burst. Returns the exception to raise."""
         self.coverage.count_block(block.kind, query)
-        logger.warning("Blocked (%s) on query %r: %s — %s", block.kind, query, response.url, block.detail)
+        logger.warning("Blocked (%s) on query %r: %s — %s", block.kind, query, url, block.detail)
         self.consecutive_blocks[site] = self.consecutive_blocks.get(site, 0) + 1
         if self.consecutive_blocks[site] >= self.burst and site not in self.backed_off:
             self.backed_off.add(site)
@@ -124,7 +131,7 @@ class BlockDetectionMiddleware:
             # Requests already waiting in the downloader passed `process_request` before the burst:
             # take them back too (once this response has been handled).
             call_later(0, self._drop_waiting_requests, site)
-        raise BlockedPage(block, response.url)
+        return BlockedPage(block, url)
 
     def _drop_waiting_requests(self, site: str) -> None:
         """Fail the backed-off site's requests still queued in the downloader, unsent."""
@@ -146,6 +153,9 @@ class BlockDetectionMiddleware:
                 deferred.errback(Failure(SiteBackedOff(block, request.url)))
 
     def _block_in(self, response: Response) -> Block | None:
+        if 300 <= response.status < 400:
+            # Only a login redirect gets here unfollowed (`LoginRedirectMiddleware`).
+            return login_wall_url(_location(response))
         if not isinstance(response, TextResponse):
             return None
         try:
@@ -177,6 +187,34 @@ class BlockDetectionMiddleware:
         logger.info(
             "Rate limited by %s (HTTP %s): download delay now %.1f s", slot_key, response.status, slot.delay
         )
+
+
+class LoginRedirectMiddleware:
+    """Keep a redirect to a login page from being followed, so the block middleware counts it.
+
+    Followed, Lazada's `member.lazada.co.th/user/login` is dropped unseen as an offsite request (the
+    keyword then looks merely "not crawled", and a product page's card is lost), and Shopee's
+    `/buyer/login` costs a request for a page that only says "log in". Sits just before Scrapy's
+    RedirectMiddleware on the way back (`DOWNLOADER_MIDDLEWARES`)."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls()
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if (
+            QUERY_META in request.meta
+            and 300 <= response.status < 400
+            and login_wall_url(_location(response)) is not None
+        ):
+            request.meta["dont_redirect"] = True
+        return response
+
+
+def _location(response: Response) -> str:
+    """A redirect's target, absolute (the `Location` header may be relative or raw UTF-8)."""
+    location = response.headers.get(b"Location") or b""
+    return urljoin(response.url, location.decode("utf-8", "replace"))
 
 
 class EvidenceMiddleware:

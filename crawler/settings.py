@@ -29,6 +29,7 @@ REMOTE_CONTROL_ENABLED = False
 
 # --- Block awareness and evidence (crawler/middlewares.py; order explained there) -----------------
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.LoginRedirectMiddleware": 605,
     "crawler.middlewares.EvidenceMiddleware": 587,
     "crawler.middlewares.BlockDetectionMiddleware": 585,
 }

@@ -10,7 +10,9 @@ Shapes handled (see the captures of Shopee's answers in the project's test fixtu
   `{"ret": ["FAIL_SYS_USER_VALIDATE", "RGV587_ERROR::SM::…"]}`; and what the guard answers an ajax
   call (the catalog JSON) with: `{"rgv587_flag": "sm", "url": "//…/_____tmd_____/punish?x5secdata=…"}`;
 - Shopee's `/verify/traffic` and `/verify/captcha` pages, Cloudflare challenges, reCAPTCHA/hCaptcha
-  and GeeTest walls.
+  and GeeTest walls;
+- login walls (`login_wall`): Shopee's HTML login page served for an API call, a redirect to Shopee's
+  `/buyer/login` or Lazada's `/user/login`. An expired session is no parser bug.
 HTTP 403 and 429 are judged by the downloader middleware (they need retry/backoff policy, not parsing).
 """
 
@@ -25,6 +27,14 @@ SHOPEE_BLOCK_CODES = frozenset({90309999})
 
 # URL fragments of pages that only ever serve a challenge.
 _CHALLENGE_URL_MARKERS = ("/_____tmd_____/", "/verify/traffic", "/verify/captcha", "/cdn-cgi/challenge")
+
+# Login pages the marketplaces send a logged-out (or expired) session to instead of an answer:
+# Shopee's `/buyer/login?next=…`, Lazada's `member.lazada.co.th/user/login?redirect=…`.
+_LOGIN_URL_MARKERS = ("/buyer/login", "/user/login")
+# A login page served in place of an answer (Shopee answers an API call with its HTML login page,
+# status 200): its title *starts* with the login words, where a product title merely containing
+# "login" (a router's admin login, say) does not.
+_LOGIN_TITLE = re.compile(r"<title[^>]*>\s*(เข้าสู่ระบบ|log\s?in\b|sign\s?in\b)", re.IGNORECASE)
 
 # Markup that only challenge pages carry (element ids, script names), checked in the page head and the
 # first part of the body. Words such as "captcha" alone are not enough: a product description may say it.
@@ -65,12 +75,24 @@ class Block:
     detail: str
 
 
+def login_wall_url(url: str) -> Block | None:
+    """A `login_wall` block when `url` is a marketplace login page (where a redirect ended up)."""
+    path = url.lower().split("?", 1)[0]
+    for marker in _LOGIN_URL_MARKERS:
+        if marker in path:
+            return Block("login_wall", f"sent to the login page ({marker}): session expired or logged out")
+    return None
+
+
 def detect_block(url: str, text: str) -> Block | None:
     """The block an answer represents, or None for an ordinary page (however empty or broken)."""
     lowered_url = url.lower()
     for marker in _CHALLENGE_URL_MARKERS:
         if marker in lowered_url:
             return Block("challenge_page", f"redirected to challenge URL ({marker})")
+    login = login_wall_url(url)
+    if login is not None:
+        return login
     head = text[:_SNIFF_CHARS]
     stripped = head.lstrip()
     if stripped.startswith("{"):
@@ -84,6 +106,9 @@ def detect_block(url: str, text: str) -> Block | None:
     title = _CHALLENGE_TITLES.search(head)
     if title:
         return Block("captcha", f"challenge page titled {title.group(1)!r}")
+    login_title = _LOGIN_TITLE.search(head)
+    if login_title:
+        return Block("login_wall", f"login page titled {login_title.group(1)!r}")
     return None
 
 

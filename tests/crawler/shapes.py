@@ -233,3 +233,11 @@ LAZADA_RGV587_JSON = {
     "url": "//www.lazada.co.th/catalog/_____tmd_____/punish?x5secdata=xd4a21c9f0b2e3a6a7c5d3e1f0a9b8c7d6"
     "__bx__www.lazada.co.th%3A443%2Fcatalog%2F&x5step=1",
 }
+
+
+# Shopee's login page, served with HTTP 200 in place of an API answer to a logged-out session.
+SHOPEE_LOGIN_PAGE = """<!DOCTYPE html><html lang="th"><head><meta charset="utf-8">
+<title>เข้าสู่ระบบ | Shopee Thailand</title></head><body><div id="main"><div class="login-form">
+<form action="/buyer/login" method="post"><input name="loginKey" placeholder="หมายเลขโทรศัพท์/ชื่อผู้ใช้/อีเมล">
+<input name="password" type="password"><button>เข้าสู่ระบบ</button></form></div></div>
+<script>window.__INITIAL_STATE__={"isLogin":false}</script></body></html>"""

@@ -12,6 +12,7 @@ from tests.crawler.shapes import (
     LAZADA_RGV587_JSON,
     LAZADA_SLIDER_PAGE,
     SHOPEE_BLOCKED,
+    SHOPEE_LOGIN_PAGE,
     shopee_item,
     shopee_page,
 )
@@ -120,3 +121,28 @@ def test_a_description_mentioning_captcha_is_not_a_block():
         "<p>รองรับระบบ captcha และ slider ในหน้าเว็บธนาคาร</p></body></html>"
     )
     assert detect_block("https://shop.example/p/2", html) is None
+
+
+def test_shopee_login_page_served_for_an_api_call_is_a_login_wall():
+    block = detect_block(SEARCH_URL, SHOPEE_LOGIN_PAGE)
+    assert block is not None and block.kind == "login_wall"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://shopee.co.th/buyer/login?next=%2Fsearch%3Fkeyword%3D2",
+        "https://member.lazada.co.th/user/login?redirect=https%3A%2F%2Fwww.lazada.co.th%2Fcatalog%2F",
+    ],
+)
+def test_a_redirect_to_a_login_page_is_a_login_wall(url):
+    block = detect_block(url, "<html><body>…</body></html>")
+    assert block is not None and block.kind == "login_wall"
+
+
+def test_a_product_that_mentions_login_is_no_login_wall():
+    page = (
+        "<html><head><title>เราเตอร์ WiFi หน้า Login ใช้ง่าย มอก.</title></head>"
+        "<body><p>เข้าสู่ระบบ ตั้งค่าผ่านแอป</p><a href='/user/login'>เข้าสู่ระบบ</a></body></html>"
+    )
+    assert detect_block("https://www.lazada.co.th/products/i1-s2.html", page) is None

@@ -319,3 +319,18 @@ async def test_product_page_redirected_to_another_item_or_the_home_page_keeps_th
     assert (plug["not_found"], plug["field_problems"], plug["parse_errors"]) == (1, 1, 0)
     assert plug["status"] == "ok"
     assert "is item 4599999001's" in caplog.text
+
+
+@deferred_f_from_coro_f
+async def test_catalog_redirected_to_the_login_site_is_a_login_wall(tmp_path):
+    with TestSite() as site:
+        # The login page lives on another host (Lazada's `member.` site): Scrapy drops it as offsite.
+        login = site.base_url.replace("127.0.0.1", "localhost") + "/user/login?redirect=%2Fcatalog%2F"
+        site.add("/catalog/", Answer(b"", 302, headers={"Location": login}), q=HELMET, page=1)
+        result = await run_spider(
+            LazadaSpider, local_settings(tmp_path), base_url=site.base_url, keywords=HELMET
+        )
+    summary = result.summary
+    assert summary["blocked_by"] == {"login_wall": 1}
+    assert (summary["failed"], summary["parse_errors"]) == (0, 0)
+    assert summary["keywords"][HELMET]["status"] == "blocked"

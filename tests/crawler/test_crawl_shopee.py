@@ -10,7 +10,13 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 from crawler.runner import CrawlOutcome, CrawlPlan
 from crawler.spiders.shopee import SEARCH_PATH, ShopeeSpider
 from tests.crawler.crawling import local_settings, run_spider
-from tests.crawler.shapes import SHOPEE_BLOCKED, SHOPEE_COLLECTION_CARD, shopee_item, shopee_page
+from tests.crawler.shapes import (
+    SHOPEE_BLOCKED,
+    SHOPEE_COLLECTION_CARD,
+    SHOPEE_LOGIN_PAGE,
+    shopee_item,
+    shopee_page,
+)
 from tests.crawler.site import Answer, TestSite
 
 PLUG = "ปลั๊กพ่วง"
@@ -229,3 +235,31 @@ def test_items_null_page_is_an_empty_result_not_an_error():
 
     page = ShopeeSearchPage(json.dumps(shopee_page([], nomore=True)), "http://x/api", "t").parse()
     assert page.listings == [] and page.has_more is False
+
+
+@deferred_f_from_coro_f
+async def test_login_walls_are_blocks_not_parse_errors(tmp_path):
+    dryer, bulb = "ไดร์เป่าผม", "หลอดไฟ LED"
+    dryers = [shopee_item(2600001 + n, 3600001, f"ไดร์เป่าผม Philips รุ่น BHD-{n}", 690) for n in range(2)]
+    with TestSite() as site:
+        site.json(SEARCH_PATH, shopee_page(dryers, nomore=False, total_count=300), keyword=dryer, newest=0)
+        # Page 2 is Shopee's HTML login page, HTTP 200, where the API JSON was expected.
+        site.html(SEARCH_PATH, SHOPEE_LOGIN_PAGE, keyword=dryer, newest=2)
+        login = "/buyer/login?next=%2Fsearch%3Fkeyword%3D1"
+        site.add(SEARCH_PATH, Answer(b"", 302, headers={"Location": login}), keyword=bulb, newest=0)
+        site.html("/buyer/login", SHOPEE_LOGIN_PAGE)
+        result = await run_spider(
+            ShopeeSpider,
+            local_settings(tmp_path),
+            base_url=site.base_url,
+            keywords=f"{dryer},{bulb}",
+            page_size="2",
+            max_pages="5",
+        )
+    assert len(result.items) == 2
+    summary = result.summary
+    assert summary["blocked_by"] == {"login_wall": 2}
+    assert (summary["parse_errors"], summary["result_pages_unreadable"]) == (0, 0)
+    for keyword in (dryer, bulb):
+        assert summary["keywords"][keyword]["status"] == "blocked"
+    assert summary["status"] == "blocked"
