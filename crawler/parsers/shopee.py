@@ -80,6 +80,7 @@ class ShopeeSearchPage:
             if not isinstance(basic, dict):
                 page.skipped.append(f"item {position}: no item_basic record")
                 continue
+            basic = _with_top_level_ids(basic, entry)
             listing = self._listing(basic, site, position, page)
             if listing is not None:
                 page.listings.append(listing)
@@ -96,10 +97,17 @@ class ShopeeSearchPage:
             return None
         price = parse_price(basic.get("price"), divisor=PRICE_SCALE)
         if price.value is None:
-            # `price` is sometimes -1 or absent on variant listings; the low end of the range is the offer.
-            fallback = parse_price(basic.get("price_min"), divisor=PRICE_SCALE)
-            if fallback.value is not None:
-                price = fallback
+            # `price` is sometimes -1 or absent on variant listings; the low end of the range is the
+            # offer. Newer answers may carry only the card's display price (`get_shop_seo` does).
+            display = basic.get("item_card_display_price")
+            for fallback in (
+                basic.get("price_min"),
+                display.get("price") if isinstance(display, dict) else None,
+            ):
+                reading = parse_price(fallback, divisor=PRICE_SCALE)
+                if reading.value is not None:
+                    price = reading
+                    break
             else:
                 page.problems.append(f"item {item_id}: {price.problem}")
         rating = basic.get("item_rating")
@@ -127,6 +135,17 @@ class ShopeeSearchPage:
             shop_url=f"{site}/shop/{shop_id}",
             source_url=self.url,
         )
+
+
+def _with_top_level_ids(basic: dict[str, Any], entry: Any) -> dict[str, Any]:
+    """`item_basic` with the entry's top-level `itemid`/`shopid` where it has none of its own.
+
+    The current envelope repeats the ids next to `item_basic`; an `item_basic` without them is still
+    the listing, not a broken record."""
+    if basic is entry or not isinstance(entry, dict):
+        return basic
+    missing = {key: entry[key] for key in ("itemid", "shopid") if not basic.get(key) and entry.get(key)}
+    return {**basic, **missing} if missing else basic
 
 
 def _attributes(basic: dict[str, Any]) -> dict[str, str]:

@@ -111,6 +111,24 @@ def test_items_without_the_item_basic_envelope_are_read_too():
     assert page.listings[0].listing_id == "34.12"
 
 
+def test_ids_only_next_to_item_basic_are_read():
+    item = shopee_item(13, 35, "ปลั๊กพ่วง 4 ช่อง มอก.2432", 259)
+    del item["item_basic"]["itemid"], item["item_basic"]["shopid"]
+    item["itemid"], item["shopid"] = "13", "35"  # the current envelope may send them as strings
+    page = parse(shopee_page([item], nomore=True))
+    assert [listing.listing_id for listing in page.listings] == ["35.13"]
+    assert page.skipped == [] and page.listings[0].price == 259.0
+
+
+def test_price_only_in_item_card_display_price_is_read():
+    # No price/price_min/price_max: only the card's display price, as in the real `get_shop_seo` capture.
+    item = shopee_item(14, 36, "หมวกกันน็อค เต็มใบ มอก.369", None)
+    item["item_basic"]["item_card_display_price"] = {"price": 129000000, "strikethrough_price": 0}
+    page = parse(shopee_page([item], nomore=True))
+    assert page.listings[0].price == 1290.0
+    assert page.problems == []
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
