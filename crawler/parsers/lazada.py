@@ -40,9 +40,18 @@ APP_RUN = "app.run"
 _PRODUCT_URL_IDS = re.compile(r"[-/]i(\d+)(?:-s(\d+))?\.html")
 
 
+# The site's own host form. Cards also link the bare domain (`//lazada.co.th/…`,
+# `https://lazada.co.th/…`), which the site redirects to www: one product must keep one URL.
+SITE_HOST = "www.lazada.co.th"
+_BARE_HOST = "lazada.co.th"
+
+
 def canonical_product_url(url: str) -> str:
-    """A product URL without its tracking query (`?search=1&spm=…`), the listing's identity URL."""
+    """A product URL without its tracking query (`?search=1&spm=…`), on the site's `www` host: the
+    listing's identity URL in exports and the history."""
     parts = urlsplit(url)
+    if parts.netloc.lower() == _BARE_HOST:
+        return urlunsplit(("https", SITE_HOST, parts.path, "", ""))
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 

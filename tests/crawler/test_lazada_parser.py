@@ -266,3 +266,15 @@ def test_scheme_relative_links_keep_the_page_scheme_on_the_same_host_and_mean_ht
     page = catalog(cards, total=2, url=mirror)
     assert page.listings[0].url == "http://127.0.0.1:8000/products/i1-s5000000001.html"
     assert page.listings[1].url == "https://www.lazada.co.th/products/i2-s5000000002.html"
+
+
+@pytest.mark.parametrize("page_url", [CATALOG_URL, "http://127.0.0.1:8000/catalog/?q=x&page=1&ajax=true"])
+def test_cards_on_the_bare_domain_get_the_sites_www_url(page_url):
+    cards = [
+        lazada_card(3, "ปลั๊กพ่วง Toshiba 4 ช่อง", "459.00", host="//lazada.co.th"),
+        lazada_card(4, "ปลั๊กพ่วง CSC 5 ช่อง", "379.00", host="https://lazada.co.th"),
+        lazada_card(5, "ปลั๊กพ่วง Anitech 3 ช่อง", "399.00", host="https://www.lazada.co.th"),
+    ]
+    cards[1]["itemUrl"] += "?spm=a2o4m.searchlist.list.1"
+    urls = [listing.url for listing in catalog(cards, total=3, url=page_url).listings]
+    assert urls == [f"https://www.lazada.co.th/products/i{n}-s{n + 5_000_000_000}.html" for n in (3, 4, 5)]
