@@ -23,6 +23,9 @@ Counts (all pages are pages the spider asked for; robots.txt is not one):
 - `repeated_pages` result pages that brought only listings their query had already brought (a site
                    past its page cap, or ignoring the page parameter): the query's pagination stops
                    there. What the site would show is covered, so the query stays `ok`;
+- `links_not_followed` shop links (schema_org) left unrequested because the crawl reached `max_depth`
+                   or `max_pages` (by reason in `links_not_followed_by`): pages never seen, so the
+                   query is `incomplete`;
 - `product_pages_blocked` listings kept from a search card alone because their product page (spec
                    table, description: where licence numbers are written) was blocked; the block
                    itself is in `blocked`.
@@ -56,6 +59,7 @@ COUNTS = (
     "result_pages_unreadable",
     "robots_forbidden",
     "repeated_pages",
+    "links_not_followed",
 )
 QUERY_COUNTS = COUNTS
 
@@ -109,7 +113,8 @@ def _iso(value: Any) -> str | None:
 
 
 # Query statuses, worst first. `incomplete`: a result page could not be read, so the query's pagination
-# stopped there; `not_crawled`: no page of the query was fetched at all.
+# stopped there, or the crawl's limits left links unfollowed; `not_crawled`: no page of the query was
+# fetched at all.
 QUERY_STATUSES = ("blocked", "failed", "incomplete", "not_crawled", "ok")
 
 
@@ -118,7 +123,7 @@ def query_status(counts: Mapping[str, int]) -> str:
         return "blocked"
     if counts.get("failed"):
         return "failed"
-    if counts.get("result_pages_unreadable"):
+    if counts.get("result_pages_unreadable") or counts.get("links_not_followed"):
         return "incomplete"
     if not counts.get("pages_fetched"):
         return "not_crawled"
@@ -177,6 +182,11 @@ def build_summary(
             key[len(PREFIX + "blocked_by/") :]: value
             for key, value in stats.items()
             if key.startswith(PREFIX + "blocked_by/")
+        },
+        "links_not_followed_by": {
+            key[len(PREFIX + "links_not_followed_by/") :]: value
+            for key, value in stats.items()
+            if key.startswith(PREFIX + "links_not_followed_by/")
         },
         # Written by the match pipeline when it runs (`pipelines.match`); empty without pipelines.
         "verdicts": {

@@ -196,6 +196,7 @@ def combine_summaries(outcomes: Sequence[CrawlOutcome]) -> dict[str, Any]:
         "result_pages_unreadable",
         "robots_forbidden",
         "repeated_pages",
+        "links_not_followed",
     )
     statuses = [outcome.summary.get("status") for outcome in outcomes]
     if not outcomes:

@@ -136,6 +136,14 @@ def format_summary(summary: dict[str, Any]) -> str:
         lines.append(
             f"  {summary['robots_forbidden']} link(s) not followed: forbidden by the site's robots.txt"
         )
+    if summary.get("links_not_followed"):
+        reasons = ", ".join(
+            f"{why} {n}" for why, n in sorted((summary.get("links_not_followed_by") or {}).items())
+        )
+        lines.append(
+            f"  {summary['links_not_followed']} shop link(s) not followed ({reasons}): "
+            "raise max_depth/max_pages to crawl them"
+        )
     if summary.get("repeated_pages"):
         lines.append(
             f"  {summary['repeated_pages']} result page(s) repeated earlier results: "

@@ -4,11 +4,14 @@
     scrapy crawl schema_org -a start_urls=https://shop.example.co.th/collections/plugs -a max_pages=50
     scrapy crawl schema_org -a sitemap=https://shop.example.co.th/sitemap.xml
 
-From the start URLs (default: `base_url`) the spider follows links within the shop's own host —
+From the start URLs (default: `base_url`) the spider follows links within the shop's own host (bare or
+`www.`) —
 category pages, pagination, product pages; not cart, account or search-filter links — up to
 `max_depth` links away and `max_pages` pages in all, and reads every page's schema.org Product
 (JSON-LD, microdata, RDFa). From a sitemap (or sitemap index, gzipped or not) it reads the listed
-pages directly. Each start URL / sitemap is a "query" of the coverage summary.
+pages directly. Each start URL / sitemap is a "query" of the coverage summary. Shop links that
+`max_depth` or `max_pages` left unrequested are counted (`links_not_followed`, and by reason in
+`links_not_followed_by`): the query is then `incomplete`, not a complete crawl of the shop.
 """
 
 from __future__ import annotations
@@ -41,6 +44,19 @@ DENY_LINKS = (
 PRODUCT_LINK = re.compile(r"/(products?|p|item|dp|shop)/[^/?#]+|[-_/]p?\d{3,}\.html?$", re.IGNORECASE)
 
 
+def twin_host(host: str) -> str:
+    """The shop's other host form: `www.shop.example` ↔ `shop.example` (an IP address has none)."""
+    if host.startswith("www."):
+        return host[4:]
+    if not host or host.replace(".", "").isdigit() or "." not in host:
+        return host
+    return "www." + host
+
+
+def same_shop(host: str, shop_host: str) -> bool:
+    return host in (shop_host, twin_host(shop_host))
+
+
 class SchemaOrgSpider(ListingSpider):
     name = "schema_org"
     default_max_pages = 200
@@ -66,8 +82,14 @@ class SchemaOrgSpider(ListingSpider):
         self.page_urls = split_argument(start_urls) or ([] if self.sitemaps else [self.base_url + "/"])
         self.max_depth = positive_int(max_depth, "max_depth", self.default_max_depth)
         self.requested_urls: set[str] = set()
+        # Links left unrequested because of `max_depth` or `max_pages` (canonical URL → query, reason);
+        # counted when the crawl closes, as those another page did not lead to after all.
+        self.unfollowed: dict[str, tuple[str, str]] = {}
         # Hosts are compared by hand: LinkExtractor's allow_domains also compares the port.
-        self.shop_host = urlsplit(self.base_url).hostname
+        self.shop_host = urlsplit(self.base_url).hostname or ""
+        # A shop answers on its bare domain and on `www.` (one redirecting to the other), and its
+        # sitemaps may list either: both are the shop, for the offsite filter too.
+        self.allowed_domains = sorted({self.shop_host, twin_host(self.shop_host)})
         self.links = LinkExtractor(deny=DENY_LINKS, unique=True)
 
     async def start(self) -> AsyncIterator[Request]:
@@ -80,17 +102,48 @@ class SchemaOrgSpider(ListingSpider):
         for url in self.sitemaps:
             yield self.page_request(url, url, callback=self.parse_sitemap, dont_filter=True)
 
-    def shop_page_request(self, url: str, query: str, depth: int, priority: int = 0) -> Request | None:
-        """A request for a page not yet asked for, within the page budget (`max_pages`); else None."""
+    def is_shop_url(self, url: str) -> bool:
+        return same_shop(urlsplit(url).hostname or "", self.shop_host)
+
+    def shop_page_request(
+        self, url: str, query: str, depth: int, priority: int = 0, follow: bool = True
+    ) -> Request | None:
+        """A request for a page not yet asked for, within the page budget (`max_pages`); else None.
+
+        `follow=False` (sitemap entries) reads the page without following its links."""
         key = canonicalize_url(url)
         if key in self.requested_urls:
             return None  # already asked for: not worth a page of the budget
         if len(self.requested_urls) >= self.max_pages:
+            self.not_followed(key, query, "budget")
             return None
         self.requested_urls.add(key)
         return self.page_request(
-            url, query, callback=self.parse_page, meta={"shop_depth": depth}, priority=priority
+            url,
+            query,
+            callback=self.parse_page,
+            meta={"shop_depth": depth, "follow_links": follow},
+            priority=priority,
         )
+
+    def not_followed(self, key: str, query: str, reason: str) -> None:
+        self.unfollowed.setdefault(key, (query, reason))
+
+    def closed(self, reason: str) -> None:
+        """Count the links the crawl's limits cut off, so a capped crawl is not reported complete."""
+        for key, (query, why) in self.unfollowed.items():
+            if key not in self.requested_urls:
+                self.coverage.count("links_not_followed", query)
+                self.crawler.stats.inc_value(f"tiswatch/links_not_followed_by/{why}")
+        cut = self.crawler.stats.get_value("tiswatch/links_not_followed", 0)
+        if cut:
+            self.logger.warning(
+                "%d shop link(s) not followed (max_depth=%d, max_pages=%d): the crawl is incomplete",
+                cut,
+                self.max_depth,
+                self.max_pages,
+            )
+        super().closed(reason)
 
     def parse_page(self, response: Response) -> Iterator[Listing | Request]:
         query = response.meta[QUERY_META]
@@ -100,15 +153,16 @@ class SchemaOrgSpider(ListingSpider):
         if page is not None:
             yield from self.new_listings(page.listings, query)
         depth = response.meta.get("shop_depth", 0)
-        if depth >= self.max_depth or not isinstance(response, HtmlResponse):
+        if not response.meta.get("follow_links", True) or not isinstance(response, HtmlResponse):
             return
-        for link in self.links.extract_links(response):
-            if len(self.requested_urls) >= self.max_pages:
-                return
-            if urlsplit(link.url).hostname != self.shop_host:
-                continue
-            is_product = bool(PRODUCT_LINK.search(urlsplit(link.url).path))
-            request = self.shop_page_request(link.url, query, depth + 1, priority=10 if is_product else 0)
+        links = [link.url for link in self.links.extract_links(response) if self.is_shop_url(link.url)]
+        if depth >= self.max_depth:
+            for url in links:
+                self.not_followed(canonicalize_url(url), query, "depth")
+            return
+        for url in links:
+            is_product = bool(PRODUCT_LINK.search(urlsplit(url).path))
+            request = self.shop_page_request(url, query, depth + 1, priority=10 if is_product else 0)
             if request is not None:
                 yield request
 
@@ -129,15 +183,13 @@ class SchemaOrgSpider(ListingSpider):
             self.count_parse_error(response, query, f"not a sitemap ({type(error).__name__}: {error})")
             self.results_page_lost(response, query)
             return
-        urls = [url for url in entries if url and urlsplit(url).hostname == self.shop_host]
+        urls = [url for url in entries if url and self.is_shop_url(url)]
         if sitemap.type == "sitemapindex":
             for url in urls:
                 yield self.page_request(url, query, callback=self.parse_sitemap)
             return
         for url in urls:
-            if len(self.requested_urls) >= self.max_pages:
-                return
             # A sitemap lists the pages themselves: no link following from them.
-            request = self.shop_page_request(url, query, depth=self.max_depth)
+            request = self.shop_page_request(url, query, depth=self.max_depth, follow=False)
             if request is not None:
                 yield request

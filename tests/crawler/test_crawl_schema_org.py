@@ -5,8 +5,10 @@ from __future__ import annotations
 import gzip
 import json
 
+from scrapy.http import Request, TextResponse
 from scrapy.utils.defer import deferred_f_from_coro_f
 
+from crawler.middlewares import QUERY_META
 from crawler.spiders.schema_org import SchemaOrgSpider
 from tests.crawler.crawling import local_settings, run_spider
 from tests.crawler.site import Answer, TestSite
@@ -169,3 +171,58 @@ async def test_links_shopify_robots_txt_forbids_do_not_fail_the_run(tmp_path, ca
     assert summary["keywords"][f"{site.base_url}/"]["status"] == "ok"
     assert summary["status"] == "ok"
     assert "Failed page" not in caplog.text
+
+
+@deferred_f_from_coro_f
+async def test_links_cut_off_by_the_page_budget_or_depth_make_the_crawl_incomplete(tmp_path):
+    with TestSite() as site:
+        serve_shop(site)
+        budget = await run_spider(
+            SchemaOrgSpider, local_settings(tmp_path), base_url=site.base_url, max_pages="3"
+        )
+    start = f"{site.base_url}/"
+    summary = budget.summary
+    # Home, the plug collection and one product fetched; the other shop links were never asked for.
+    assert summary["links_not_followed"] >= 2 and summary["links_not_followed_by"].keys() == {"budget"}
+    assert summary["keywords"][start]["status"] == "incomplete"
+    assert summary["status"] == "incomplete"
+
+    with TestSite() as site:
+        serve_shop(site)
+        depth = await run_spider(
+            SchemaOrgSpider, local_settings(tmp_path), base_url=site.base_url, max_depth="1"
+        )
+    summary = depth.summary
+    # /collections/plugs (depth 1) links 3 products and its page 2: none followed.
+    assert summary["links_not_followed"] == 4 and summary["links_not_followed_by"] == {"depth": 4}
+    assert summary["status"] == "incomplete"
+
+    with TestSite() as site:
+        serve_shop(site)
+        full = await run_spider(SchemaOrgSpider, local_settings(tmp_path), base_url=site.base_url)
+    assert full.summary["links_not_followed"] == 0 and full.summary["status"] == "ok"
+
+
+def test_sitemap_entries_on_the_shops_www_host_are_followed():
+    spider = SchemaOrgSpider(sitemap="https://shop.example.co.th/sitemap.xml")
+    urls = "".join(
+        f"<url><loc>\n  {host}/products/{slug}\n</loc></url>"
+        for host, slug in (
+            ("https://shop.example.co.th", "power-strip-toshiba"),
+            ("https://www.shop.example.co.th", "helmet-real-v"),
+            ("https://elsewhere.example", "partner-plug"),
+        )
+    )
+    body = f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+    response = TextResponse(
+        "https://shop.example.co.th/products-www.xml",
+        body=body.encode(),
+        encoding="utf-8",
+        request=Request("https://shop.example.co.th/products-www.xml", meta={QUERY_META: "sitemap"}),
+    )
+    requested = [request.url for request in spider.parse_sitemap(response)]
+    assert requested == [
+        "https://shop.example.co.th/products/power-strip-toshiba",
+        "https://www.shop.example.co.th/products/helmet-real-v",
+    ]
+    assert spider.allowed_domains == ["shop.example.co.th", "www.shop.example.co.th"]
