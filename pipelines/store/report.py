@@ -442,6 +442,7 @@ _COVERAGE_GAP_COUNTS = (
     ("tiswatch/blocked", "pages blocked"),
     ("tiswatch/failed", "pages failed"),
     ("tiswatch/result_pages_unreadable", "result pages unreadable"),
+    ("tiswatch/links_not_followed", "shop links not followed (page budget or depth)"),
 )
 
 

@@ -147,6 +147,19 @@ def test_a_blocked_run_marks_nothing_gone(db_url: str, make_listing: Any, make_v
     assert summary["coverage_gaps"] == ["pages blocked: 2"]
 
 
+def test_a_shop_crawl_cut_short_by_its_page_budget_marks_nothing_gone(
+    db_url: str, make_listing: Any, make_verdict: Any
+) -> None:
+    store = HistoryStore.from_url(db_url)
+    listing = {key: make_listing(key, title) for key, title in TITLES.items()}
+    crawl(store, "schema_org", REGISTRY_A, [(listing["1001"], make_verdict("1001", "uncertified"))])
+    second = store.start_run("schema_org", {"base_url": "https://shop.example.co.th"}, REGISTRY_A)
+    store.finish_run(second, {"tiswatch/links_not_followed": 12, "finish_reason": "finished"})
+    summary = store.report(run_ids=[second]).runs[0].summary
+    assert summary["gone"] == 0
+    assert summary["coverage_gaps"] == ["shop links not followed (page budget or depth): 12"]
+
+
 def test_exposure_orders_rows_within_a_verdict(db_url: str, make_listing: Any, make_verdict: Any) -> None:
     store = HistoryStore.from_url(db_url)
     items = [
