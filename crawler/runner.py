@@ -22,7 +22,7 @@ from scrapy.settings import Settings
 from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.defer import deferred_from_coro
 
-from crawler.coverage import build_summary
+from crawler.coverage import COUNTS, build_summary
 
 logger = logging.getLogger(__name__)
 
@@ -184,20 +184,8 @@ def write_summary(path: Path, summary: Mapping[str, Any]) -> Path:
 
 def combine_summaries(outcomes: Sequence[CrawlOutcome]) -> dict[str, Any]:
     """One summary for several crawls (`crawl --all`, `demo`): totals, and each crawl's own summary."""
-    totals = (
-        "pages_fetched",
-        "listings",
-        "blocked",
-        "failed",
-        "not_found",
-        "parse_errors",
-        "field_problems",
-        "product_pages_blocked",
-        "result_pages_unreadable",
-        "robots_forbidden",
-        "repeated_pages",
-        "links_not_followed",
-    )
+    # Every coverage count but `duplicates`, which only means something within one crawl.
+    totals = tuple(count for count in COUNTS if count != "duplicates")
     statuses = [outcome.summary.get("status") for outcome in outcomes]
     if not outcomes:
         status = "error"
