@@ -34,7 +34,7 @@ from matchers.explain import Reasons
 from matchers.extract import licensed_model_in_text, model_key, strip_codes
 from matchers.facts import ListingFacts, extract_facts
 from matchers.registry_index import IndexedLicence, RegistryIndex, standard_key
-from matchers.standards import StandardResolver, claim_matches_standard
+from matchers.standards import StandardResolver, claim_matches_standard, standard_base
 from matchers.verdict import CERTIFIED, INVALID_LICENCE, NOT_REGULATED, UNCERTIFIED, UNVERIFIABLE, Verdict
 from matchers.vocabulary import PRODUCT, Vocabulary, load_vocabulary
 from standards_data.catalogue import mandatory_standards
@@ -144,8 +144,8 @@ class Matcher:
         (an LED lamp's 1955) is carried as well, not instead, so it never takes over."""
         if not found.regulated or not found.family or found.tis_number is None:
             return found
-        base = tis_base(found.tis_number)
-        siblings = {s for s in self.vocabulary.related_standards(found.family) if tis_base(s) == base}
+        base = standard_base(found.tis_number)
+        siblings = {s for s in self.vocabulary.related_standards(found.family) if standard_base(s) == base}
         if not siblings:
             return found
         fields = [(facts.title_key, "title"), *((key, "attributes") for key in facts.attribute_keys)]
@@ -532,11 +532,6 @@ def _description_opening_brand(description: str, product_words: frozenset[str]) 
         return ""
     word = found.group(1)
     return word if unknown_brand_in_title(word, product_words) == word else ""
-
-
-def tis_base(tis_number: str) -> str:
-    """The base number of a canonical standard (`11 เล่ม 3-2553` → `11`, `2432-2555` → `2432`)."""
-    return re.split(r"[- ]", tis_number.strip(), maxsplit=1)[0]
 
 
 def _note_unread_detail_page(verdict: Verdict, why: str) -> None:
