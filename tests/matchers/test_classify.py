@@ -58,6 +58,8 @@ from tests.matchers.conftest import listing
         ("ยางใน 2.75-17 มอเตอร์ไซค์", "683-2562"),
         ("Bangkok Cable สาย THW 1x2.5 ขด 100ม.", "11 เล่ม 3-2553"),  # a cable brand, not a USB cable
         ("เบรกเกอร์กันดูด RCCB 2P 40A 30mA", "2425-2560"),  # RCCB named: not the RCBO standard
+        ("จอมอนิเตอร์ 24 นิ้ว IPS 75Hz", "62368 เล่ม 1-2563"),  # IT equipment, not only its chargers
+        ("Tomoki กระติกต้มน้ำร้อนไฟฟ้า TK-685 ตัดไฟอัตโนมัติ", "2062-2558"),
     ],
 )
 def test_products_fall_under_their_standard(matcher: Matcher, title: str, tis_number: str) -> None:
