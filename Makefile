@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test test-fast lint bench clean
 
 install: $(STAMP)
 
@@ -21,10 +21,14 @@ demo: install
 test: install
 	$(BIN)/python -m pytest
 
+# The inner loop: everything but the subprocess crawls, browsers and service clusters (marked slow).
+test-fast: install
+	$(BIN)/python -m pytest -m 'not slow' -q
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy crawler matchers pipelines standards_data
+	$(BIN)/mypy tiswatch crawler matchers pipelines standards_data
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.cli import main
+from tiswatch.cli import main
 
-REGISTRY = Path(__file__).parent / "matchers" / "data" / "registry.csv"
+REGISTRY = Path(__file__).parent / "matcher_tests" / "data" / "registry.csv"
 
 # One listing per verdict (and the traps that decide it), with the verdict each must get.
 LISTINGS = [
@@ -165,7 +165,7 @@ def test_tiswatch_match_in_a_subprocess(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "crawler.cli",
+            "tiswatch.cli",
             "match",
             "--registry",
             str(REGISTRY),

@@ -20,7 +20,7 @@ def test_demo_market_command_serves_until_interrupted(tmp_path):
     command = [
         sys.executable,
         "-m",
-        "crawler.cli",
+        "tiswatch.cli",
         "demo-market",
         "--port",
         "0",
@@ -69,7 +69,7 @@ def test_demo_market_command_reports_a_port_it_cannot_bind(tmp_path):
         taken.listen()
         port = taken.getsockname()[1]
         result = subprocess.run(
-            [sys.executable, "-m", "crawler.cli", "demo-market", "--port", str(port), "--size", "300"],
+            [sys.executable, "-m", "tiswatch.cli", "demo-market", "--port", str(port), "--size", "300"],
             cwd=REPO,
             capture_output=True,
             text=True,

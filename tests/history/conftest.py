@@ -3,40 +3,14 @@ PostgreSQL server (CI starts a throwaway one with .ci/postgres.sh), on a fresh P
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from matchers.verdict import Verdict
-from standards_data.database import normalise_db_url
 
 PG_ENV = "TISWATCH_TEST_PG_URL"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
-    """A URL of an empty database: a SQLite file, or a new database on the test PostgreSQL server."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/history.sqlite"
-        return
-    server = os.environ.get(PG_ENV)
-    if not server:
-        pytest.skip(f"{PG_ENV} is not set (run .ci/postgres.sh to start a throwaway cluster)")
-    name = f"tiswatch_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(normalise_db_url(server), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(normalise_db_url(server)).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 ListingFactory = Callable[..., dict[str, Any]]

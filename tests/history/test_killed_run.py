@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 
 def crawl_command(market: DemoMarket, out: Path, db_url: str, *settings: str) -> list[str]:
     command = [
-        sys.executable, "-m", "crawler.cli", "crawl", "shopee", "-a", f"base_url={market.base_url}",
+        sys.executable, "-m", "tiswatch.cli", "crawl", "shopee", "-a", f"base_url={market.base_url}",
         "--out", str(out), "--db", db_url, "-L", "WARNING", "-s", "AUTOTHROTTLE_ENABLED=False",
     ]  # fmt: skip
     for setting in settings:

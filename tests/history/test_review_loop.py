@@ -11,9 +11,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from crawler.cli import main
 from pipelines.store import HistoryStore, RegistryRef
 from pipelines.store.models import ReviewDecision
+from tiswatch.cli import main
 
 REGISTRY = RegistryRef(ref="csv-aaaa", version=None, source="sample_registry.csv")
 

@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def crawl(market: DemoMarket, out: Path, db_url: str, registry_csv: Path) -> None:
     command = [
-        sys.executable, "-m", "crawler.cli", "crawl", "shopee",
+        sys.executable, "-m", "tiswatch.cli", "crawl", "shopee",
         "-a", f"base_url={market.base_url}", "-a", f"standards={STANDARD}",
         "--out", str(out), "--db", db_url, "-L", "WARNING",
         "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
@@ -149,7 +149,7 @@ def test_three_runs_with_changes_and_a_review(db_url: str, tmp_path: Path) -> No
             row[header.index("note")].value = "ตรวจแล้ว"
     workbook.save(tmp_path / "reviewed.xlsx")
     review = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "review", "import", str(tmp_path / "reviewed.xlsx"),
+        [sys.executable, "-m", "tiswatch.cli", "review", "import", str(tmp_path / "reviewed.xlsx"),
          "--by", "investigator-1", "--db", db_url],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip

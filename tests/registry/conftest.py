@@ -3,17 +3,14 @@ the suite's own registry files, and a dump of the registry tables to compare dat
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, inspect, select
 
-from standards_data.database import make_engine, normalise_db_url
+from standards_data.database import make_engine
 from standards_data.registry_store import REGISTRY_TABLES
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -24,27 +21,6 @@ CANONICAL_HEADER = "licence_no,licence_type,tis_number,licensee,brand,models,iss
 @pytest.fixture
 def data_dir() -> Path:
     return DATA
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database: a SQLite file, or a new database on the test PostgreSQL server."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/registry.sqlite"
-        return
-    server = os.environ.get(PG_ENV)
-    if not server:
-        pytest.skip(f"{PG_ENV} is not set (run .ci/postgres.sh to start a throwaway cluster)")
-    name = f"tiswatch_registry_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(normalise_db_url(server), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(normalise_db_url(server)).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture

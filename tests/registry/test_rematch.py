@@ -140,7 +140,7 @@ def test_registry_and_rematch_cli_end_to_end(
 ) -> None:
     def tiswatch(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "crawler.cli", *args, "--db", db_url],
+            [sys.executable, "-m", "tiswatch.cli", *args, "--db", db_url],
             capture_output=True,
             text=True,
             cwd=REPO,

@@ -10,7 +10,7 @@ from crawler.items import Listing
 from crawler.parsers.embedded_json import assigned_object, balanced_object_end, called_object
 from crawler.parsers.lazada import LazadaCatalogPage, LazadaProductPage
 from crawler.parsers.values import PageParseError
-from tests.crawler.shapes import lazada_card, lazada_catalog, lazada_product_page
+from tests.crawler_tests.shapes import lazada_card, lazada_catalog, lazada_product_page
 
 CATALOG_URL = (
     "https://www.lazada.co.th/catalog/?q=%E0%B8%9B%E0%B8%A5%E0%B8%B1%E0%B9%8A%E0%B8%81&page=1&ajax=true"

@@ -8,7 +8,7 @@ import pytest
 
 from crawler.parsers.shopee import ShopeeSearchPage
 from crawler.parsers.values import PageParseError
-from tests.crawler.shapes import SHOPEE_COLLECTION_CARD, shopee_item, shopee_page
+from tests.crawler_tests.shapes import SHOPEE_COLLECTION_CARD, shopee_item, shopee_page
 
 URL = "https://shopee.co.th/api/v4/search/search_items?by=relevancy&keyword=x&limit=60&newest=0"
 NOW = "2026-11-22T06:46:00Z"

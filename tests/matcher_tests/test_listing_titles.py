@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 
 from matchers.matcher import Matcher
-from tests.matchers.conftest import DATA, listing
+from tests.matcher_tests.conftest import DATA, listing
 
 
 @dataclass(frozen=True)

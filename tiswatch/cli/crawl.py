@@ -38,7 +38,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from crawler.cli import add_db_argument
 from crawler.runner import (
     LISTINGS_FILE,
     SUMMARY_FILE,
@@ -49,6 +48,7 @@ from crawler.runner import (
     run_crawls,
     write_summary,
 )
+from tiswatch.cli import add_db_argument
 
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1

@@ -10,13 +10,13 @@ from collections.abc import Sequence
 # Modules that each define `register(subparsers)`; imported lazily so `tiswatch match` does not pay
 # for Scrapy and `tiswatch crawl` does not pay for pandas.
 COMMAND_MODULES = (
-    "crawler.cli.demo",
-    "crawler.cli.demo_market",
-    "crawler.cli.crawl",
-    "crawler.cli.match",
-    "crawler.cli.registry",
-    "crawler.cli.history",
-    "crawler.cli.rematch",
+    "tiswatch.cli.demo",
+    "tiswatch.cli.demo_market",
+    "tiswatch.cli.crawl",
+    "tiswatch.cli.match",
+    "tiswatch.cli.registry",
+    "tiswatch.cli.history",
+    "tiswatch.cli.rematch",
 )
 
 DEFAULT_DB_URL = "sqlite:///data/tiswatch.sqlite"

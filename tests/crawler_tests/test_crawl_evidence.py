@@ -10,9 +10,9 @@ import json
 from scrapy.utils.defer import deferred_f_from_coro_f
 
 from crawler.spiders.shopee import SEARCH_PATH, ShopeeSpider
-from tests.crawler.crawling import local_settings, run_spider
-from tests.crawler.shapes import shopee_item, shopee_page
-from tests.crawler.site import Answer, TestSite
+from tests.crawler_tests.crawling import local_settings, run_spider
+from tests.crawler_tests.shapes import shopee_item, shopee_page
+from tests.crawler_tests.site import Answer, TestSite
 
 
 @deferred_f_from_coro_f

@@ -20,10 +20,10 @@ import os
 import sys
 from typing import Any, TextIO
 
-from crawler.cli import add_db_argument
 from standards_data.database import make_engine
 from standards_data.registry import Licence
 from standards_data.registry_import.problems import Problems
+from tiswatch.cli import add_db_argument
 
 EXIT_OK = 0
 EXIT_REJECTED = 1

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from crawler.parsers.blocks import detect_block
-from tests.crawler.shapes import (
+from tests.crawler_tests.shapes import (
     LAZADA_PUNISH_PAGE,
     LAZADA_RGV587_JSON,
     LAZADA_SLIDER_PAGE,

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.cli.crawl import run_lock
 from crawler.demo_market import DemoMarket
+from tiswatch.cli.crawl import run_lock
 
 # Politeness delays are for real sites; the demo market is ours, on loopback.
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY_JITTER=0"]
@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def tiswatch(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *args],
+        [sys.executable, "-m", "tiswatch.cli", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -162,7 +162,7 @@ def test_crawl_all_resumes_a_cleanly_stopped_run_from_its_jobdir(tmp_path):
         command = [
             sys.executable,
             "-m",
-            "crawler.cli",
+            "tiswatch.cli",
             "crawl",
             "--all",
             "--plans",

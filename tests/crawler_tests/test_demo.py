@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 def test_demo_crawls_the_demo_market_and_writes_the_export(tmp_path):
     out = tmp_path / "out"
     result = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "demo", "--out", str(out)],
+        [sys.executable, "-m", "tiswatch.cli", "demo", "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=300,

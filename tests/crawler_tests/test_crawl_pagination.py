@@ -7,9 +7,9 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 
 from crawler.spiders.lazada import LazadaSpider
 from crawler.spiders.shopee import SEARCH_PATH, ShopeeSpider
-from tests.crawler.crawling import local_settings, run_spider
-from tests.crawler.shapes import lazada_card, lazada_catalog, shopee_item, shopee_page
-from tests.crawler.site import TestSite
+from tests.crawler_tests.crawling import local_settings, run_spider
+from tests.crawler_tests.shapes import lazada_card, lazada_catalog, shopee_item, shopee_page
+from tests.crawler_tests.site import TestSite
 
 HELMET = "หมวกกันน็อค"
 STRIP = "รางปลั๊กไฟ"

@@ -13,9 +13,9 @@ import argparse
 import sys
 from typing import Any
 
-from crawler.cli import add_db_argument
-from crawler.cli.registry import default_officer
 from standards_data.database import make_engine
+from tiswatch.cli import add_db_argument
+from tiswatch.cli.registry import default_officer
 
 
 def _judgement_text(judgement: Any) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from matchers.matcher import Matcher
-from tests.matchers.conftest import listing
+from tests.matcher_tests.conftest import listing
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 
 from matchers.matcher import Matcher
 from matchers.verdict import CERTIFIED, INVALID_LICENCE, NOT_REGULATED, UNCERTIFIED, UNVERIFIABLE
-from tests.matchers.conftest import listing
+from tests.matcher_tests.conftest import listing
 
 
 def codes(reasons: list[str]) -> set[str]:

@@ -9,7 +9,7 @@ from crawler.demo_market import DemoMarket
 from crawler.spiders.lazada import LazadaSpider
 from crawler.spiders.schema_org import SchemaOrgSpider
 from crawler.spiders.shopee import ShopeeSpider
-from tests.crawler.crawling import local_settings, run_spider
+from tests.crawler_tests.crawling import local_settings, run_spider
 
 
 def entries_with(market: DemoMarket, kind: str, platform: str) -> list:

@@ -9,15 +9,15 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 
 from crawler.runner import CrawlOutcome, CrawlPlan
 from crawler.spiders.shopee import SEARCH_PATH, ShopeeSpider
-from tests.crawler.crawling import local_settings, run_spider
-from tests.crawler.shapes import (
+from tests.crawler_tests.crawling import local_settings, run_spider
+from tests.crawler_tests.shapes import (
     SHOPEE_BLOCKED,
     SHOPEE_COLLECTION_CARD,
     SHOPEE_LOGIN_PAGE,
     shopee_item,
     shopee_page,
 )
-from tests.crawler.site import Answer, TestSite
+from tests.crawler_tests.site import Answer, TestSite
 
 PLUG = "ปลั๊กพ่วง"
 STRIP = "รางปลั๊กไฟ"

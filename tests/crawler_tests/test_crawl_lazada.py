@@ -10,8 +10,8 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 
 from crawler.runner import CrawlOutcome, CrawlPlan
 from crawler.spiders.lazada import LazadaSpider
-from tests.crawler.crawling import local_settings, run_spider
-from tests.crawler.shapes import (
+from tests.crawler_tests.crawling import local_settings, run_spider
+from tests.crawler_tests.shapes import (
     LAZADA_PUNISH_PAGE,
     LAZADA_RGV587_JSON,
     LAZADA_SLIDER_PAGE,
@@ -20,7 +20,7 @@ from tests.crawler.shapes import (
     lazada_product_page,
     lazada_product_path,
 )
-from tests.crawler.site import Answer, TestSite
+from tests.crawler_tests.site import Answer, TestSite
 
 PLUG = "ปลั๊กพ่วง"
 SOCKET = "เต้ารับ"

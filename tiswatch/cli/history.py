@@ -16,7 +16,7 @@ import os
 import sys
 from datetime import UTC, datetime
 
-from crawler.cli import add_db_argument
+from tiswatch.cli import add_db_argument
 
 EXIT_OK = 0
 EXIT_REJECTED = 1

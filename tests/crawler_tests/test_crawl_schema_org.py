@@ -10,8 +10,8 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 
 from crawler.middlewares import QUERY_META
 from crawler.spiders.schema_org import SchemaOrgSpider
-from tests.crawler.crawling import local_settings, run_spider
-from tests.crawler.site import Answer, TestSite
+from tests.crawler_tests.crawling import local_settings, run_spider
+from tests.crawler_tests.site import Answer, TestSite
 
 PRODUCTS = {
     "/products/csc-as551": ("CSC รางปลั๊กไฟ 5 ช่อง รุ่น AS551 มอก.2432-2555", "CSC", "AS551", 379),

@@ -1,0 +1,46 @@
+"""Fixtures shared by every suite. Suite-specific fixtures live in each folder's own conftest.py.
+
+Test folders are named so that none shadows a package (`tests/crawler_tests`, not `tests/crawler`), and
+`tests/` is a package, so `pytest tests/<any file>` collects from a fresh clone with the repository root
+on sys.path (see ARCHITECTURE.md, "Tests")."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from standards_data.database import normalise_db_url
+
+PG_ENV = "TISWATCH_TEST_PG_URL"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of an empty database: a SQLite file, or a new database on the test PostgreSQL server
+    (TISWATCH_TEST_PG_URL; .ci/postgres.sh starts a throwaway cluster). Under CI=true a missing server
+    is a failure, not a skip."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/tiswatch.sqlite"
+        return
+    server = os.environ.get(PG_ENV)
+    if not server:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{PG_ENV} is not set under CI=true: PostgreSQL did not start")
+        pytest.skip(f"{PG_ENV} is not set (run .ci/postgres.sh to start a throwaway cluster)")
+    name = f"tiswatch_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(normalise_db_url(server), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(normalise_db_url(server)).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
