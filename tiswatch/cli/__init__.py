@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "tiswatch.cli.registry",
     "tiswatch.cli.history",
     "tiswatch.cli.rematch",
+    "tiswatch.cli.serve",
 )
 
 DEFAULT_DB_URL = "sqlite:///data/tiswatch.sqlite"
