@@ -181,16 +181,20 @@ class Vocabulary:
         return kept
 
     def find_hits(self, key_text: str) -> list[TermHit]:
-        """Words and spec patterns together, left to right; a pattern overlapping a word gives way."""
+        """Words and spec patterns together, left to right. As among words, the longer wins: a pattern
+        that spans the words it overlaps replaces them (`สายไฟเบอร์ 4 core` is not `สายไฟ`); a pattern
+        that only partly overlaps a word gives way to it."""
         words = self.find_terms(key_text)
-        patterns = [
-            p
-            for p in self.find_patterns(key_text)
-            if not any(p.start < w.end and w.start < p.end for w in words)
-        ]
+        patterns = self.find_patterns(key_text)
         if not patterns:
             return words
-        return sorted([*words, *patterns], key=lambda hit: hit.start)
+        kept: list[TermHit] = []
+        for pattern in patterns:
+            overlapping = [w for w in words if pattern.start < w.end and w.start < pattern.end]
+            if all(pattern.start <= w.start and w.end <= pattern.end for w in overlapping):
+                words = [w for w in words if w not in overlapping]
+                kept.append(pattern)
+        return sorted([*words, *kept], key=lambda hit: hit.start)
 
     def sibling_fact(self, family: str | None, key_texts: Iterable[str]) -> SiblingFact | None:
         """The first sibling rule of `family` that one of `key_texts` (tried in order) matches."""
