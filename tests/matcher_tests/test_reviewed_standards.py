@@ -107,6 +107,10 @@ def test_the_title_table_names_many_standards() -> None:
         ("เครื่องเล่นสนาม ชิงช้า 3 ที่นั่ง", "3000 เล่ม 1-2562"),
         ("เครื่องเล่นสนาม ม้าหมุน", "3000 เล่ม 3-2563"),
         ("เครื่องเล่นสนาม กระดานหก 2 ที่นั่ง", "3000 เล่ม 4-2563"),
+        # The steel itself, even when its use or a sales word is named ("ขายส่ง" holds ขา, a leg).
+        ("ขายส่ง เหล็กกล่อง 1x1 นิ้ว หนา 1.2", "1228-2561"),
+        ("เหล็กกล่อง 2x4 นิ้ว สำหรับทำโครงหลังคา", "1228-2561"),
+        ("เมทัลชีท 0.35 มม. ทำหลังคาโรงจอดรถ", "2228-2565"),
     ],
 )
 def test_product_facts_choose_between_sibling_standards(
@@ -175,6 +179,12 @@ def test_a_fact_only_in_the_description_does_not_move_the_standard(matcher: Matc
         "เข็มขัดนิรภัย เต็มตัว กันตก ทำงานบนที่สูง",
         "แอร์รถยนต์ 12V ติดหลังคา",
         "ท่อไอเสีย รถยนต์ สแตนเลส 2.5 นิ้ว",
+        # Built of steel, not the steel: an object named before the steel word.
+        "โต๊ะพับ ขาเหล็กกล่อง 120 ซม.",
+        "ราวตากผ้า เหล็กกล่อง 2 ชั้น",
+        "ประตูรั้วเหล็กกล่อง บานเลื่อน",
+        "โรงจอดรถ หลังคาเมทัลชีท สำเร็จรูป",
+        "ตู้เหล็กเก็บเอกสาร เหล็กแผ่นหนา 0.6 มม.",
     ],
 )
 def test_out_of_scope_products_and_lookalikes_are_not_regulated(matcher: Matcher, title: str) -> None:
