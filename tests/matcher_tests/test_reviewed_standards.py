@@ -185,6 +185,9 @@ def test_a_fact_only_in_the_description_does_not_move_the_standard(matcher: Matc
         "ประตูรั้วเหล็กกล่อง บานเลื่อน",
         "โรงจอดรถ หลังคาเมทัลชีท สำเร็จรูป",
         "ตู้เหล็กเก็บเอกสาร เหล็กแผ่นหนา 0.6 มม.",
+        "ไม้บรรทัดเหล็กฉาก 12 นิ้ว สแตนเลส",
+        "ท่อไอเสีย Vigo Revo สแตนเลส ทั้งชุด",
+        "ถุงมือยาง กันไฟฟ้า แรงสูง 1000V",
     ],
 )
 def test_out_of_scope_products_and_lookalikes_are_not_regulated(matcher: Matcher, title: str) -> None:
