@@ -6,6 +6,12 @@ cover, a baby bottle, a USB cable) means the listing is not a regulated product,
 follow. Two refinements: an English product word directly followed by an English accessory word is the
 accessory (`power bank case`: English puts the head last), and a product word right after `สำหรับ`/`for`/
 `ใช้กับ` describes what an unknown head noun is *for* (`ผ้าคลุม สำหรับ พัดลม`), so it is not the product.
+
+Spec patterns (`pattern` rows: a tyre size `185/60R15`) stand in for a product word where the title has
+none at that place. Once a product is found, the product's own facts decide between sibling standards
+(`sibling` rows: cord length and socket count make a `ปลั๊กสามตา` a cord extension set, T8/T5 makes a
+`หลอดไฟ LED` a double-capped LED tube); they are read from the title and the attribute values only,
+since descriptions name other products.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from matchers.vocabulary import NOT_PRODUCT, PRODUCT, TermHit, Vocabulary
+from matchers.vocabulary import NOT_PRODUCT, TermHit, Vocabulary
 
 # "for …", "used with …", "fits …": what follows is what the product is for, not the product.
 # Written in match-key form (tone marks folded away: ใช้ → ใช).
@@ -34,6 +40,8 @@ class Classification:
     """Which field decided: `title`, `attributes`, `description`, or `none`."""
     near_miss: bool = False
     """A not_product term decided: the listing names something that sounds close but is not regulated."""
+    fact: str | None = None
+    """The product fact (as found in the listing) that moved it to a sibling standard, if one did."""
 
     @property
     def regulated(self) -> bool:
@@ -45,14 +53,14 @@ NOT_CLASSIFIED = Classification(tis_number=None, family=None, term=None, source=
 
 def classify_key(vocabulary: Vocabulary, key_text: str, source: str) -> Classification | None:
     """Classification from one field's match key; None when the field has no vocabulary term at all."""
-    hits = vocabulary.find_terms(key_text)
+    hits = vocabulary.find_hits(key_text)
     if not hits:
         return None
     for index, hit in enumerate(hits):
         term = hit.term
         if term.kind == NOT_PRODUCT:
             return Classification(None, term.family or None, term.text, source, near_miss=True)
-        if term.kind != PRODUCT:
+        if not term.names_product:
             continue
         if _is_accessory_of(hit, hits[index + 1 :], key_text):
             following = hits[index + 1].term
@@ -84,7 +92,18 @@ def _has_head_before(key_text: str, hit: TermHit) -> bool:
 def classify_listing(
     vocabulary: Vocabulary, title_key: str, attribute_keys: list[str], description_key: str
 ) -> Classification:
-    """Classify from the title; else from the attributes table; else from the description's start."""
+    """Classify from the title; else from the attributes table; else from the description's start;
+    then let the product's own facts choose between sibling standards."""
+    return refine_by_facts(
+        vocabulary,
+        _classify_fields(vocabulary, title_key, attribute_keys, description_key),
+        [title_key, *attribute_keys],
+    )
+
+
+def _classify_fields(
+    vocabulary: Vocabulary, title_key: str, attribute_keys: list[str], description_key: str
+) -> Classification:
     found = classify_key(vocabulary, title_key, "title")
     if found is not None:
         return found
@@ -97,3 +116,20 @@ def classify_listing(
     if found is not None and found.regulated:
         return found
     return NOT_CLASSIFIED
+
+
+def refine_by_facts(vocabulary: Vocabulary, found: Classification, fact_keys: list[str]) -> Classification:
+    """A regulated classification moved to a sibling standard (or out of regulation) by a fact of the
+    product that a `sibling` rule of its family names; unchanged when no rule matches."""
+    if not found.regulated:
+        return found
+    fact = vocabulary.sibling_fact(found.family, fact_keys)
+    if fact is None:
+        return found
+    target = fact.rule.tis_number or None
+    if target is None:
+        return Classification(None, found.family, found.term, found.source, near_miss=True, fact=fact.matched)
+    if target == found.tis_number:
+        return found
+    family = vocabulary.family_of(target) or found.family
+    return Classification(target, family, found.term, found.source, fact=fact.matched)

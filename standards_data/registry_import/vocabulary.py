@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,13 +35,23 @@ from standards_data.registry_store import (
 )
 
 REQUIRED_COLUMNS = ("tis_number", "family", "kind", "term", "search")
+OPTIONAL_COLUMNS = ("note",)
+"""`note`: the reason on a `not_sold_online` row (required there), a comment elsewhere; older files
+without the column still import."""
 # Kinds and what each needs, as matchers.vocabulary reads them (its docstring explains them).
 PRODUCT, NOT_PRODUCT, RELATED_STANDARD = "product", "not_product", "related_standard"
+PATTERN, SIBLING, NOT_SOLD_ONLINE = "pattern", "sibling", "not_sold_online"
 NEEDS = {
     PRODUCT: ("tis_number", "term"),
     NOT_PRODUCT: ("term",),
     RELATED_STANDARD: ("tis_number", "family"),
+    PATTERN: ("tis_number", "term"),
+    SIBLING: ("family", "term"),
+    NOT_SOLD_ONLINE: ("tis_number", "note"),
 }
+REGEX_KINDS = (PATTERN, SIBLING)
+# Kinds that give a standard words or rules a listing can be classified by.
+COVERING_KINDS = (PRODUCT, PATTERN, SIBLING, RELATED_STANDARD)
 SEARCH_FLAGS = {"1": "1", "0": "0", "": "0", "true": "1", "false": "0", "yes": "1", "no": "0"}
 
 ExtraCheck = Callable[[Path], None]
@@ -65,12 +76,19 @@ def _check_row(
 ) -> dict[str, str]:
     """Report the row's problems; return its cleaned values (canonical tis_number, search 0/1)."""
     kind = values["kind"]
+    values.setdefault("note", "")
     if kind not in NEEDS:
         problems.error(row, "kind", f"unknown kind {kind!r} (expected one of {', '.join(NEEDS)})")
     else:
         for column in NEEDS[kind]:
             if not values[column]:
-                problems.error(row, column, f"a {kind} row needs a {column}")
+                what = "a note (the reason)" if column == "note" else f"a {column}"
+                problems.error(row, column, f"a {kind} row needs {what}")
+    if kind in REGEX_KINDS and values["term"]:
+        try:
+            re.compile(values["term"])
+        except re.error as problem:
+            problems.error(row, "term", f"not a valid regular expression: {problem}")
     if values["tis_number"]:
         try:
             values["tis_number"] = parse_tis_number(values["tis_number"]).canonical
@@ -110,6 +128,7 @@ def validate_vocabulary_file(path: str | Path, extra_check: ExtraCheck | None = 
             return result
         mandatory = mandatory_standards()
         first_row_of: dict[tuple[str, str, str], int] = {}
+        row_numbers: list[int] = []
         for row, cells in table.rows():
             if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns) :]):
                 problems.error(row, "", f"row has {len(cells)} cells but the header has {len(columns)}")
@@ -117,12 +136,17 @@ def validate_vocabulary_file(path: str | Path, extra_check: ExtraCheck | None = 
             padded = cells + [""] * (len(columns) - len(cells))
             values = {column: clean_text(padded[i]) for i, column in enumerate(columns)}
             values = _check_row(row, values, problems, mandatory)
-            identity = values["term"] if values["kind"] != RELATED_STANDARD else values["family"]
-            key = (values["kind"], values["tis_number"], identity)
+            kind = values["kind"]
+            identity = {RELATED_STANDARD: values["family"], NOT_SOLD_ONLINE: ""}.get(kind, values["term"])
+            if kind == SIBLING:
+                identity = f"{values['family']} {values['term']}"
+            key = (kind, values["tis_number"], identity)
             first = first_row_of.setdefault(key, row)
             if first != row:
                 problems.error(row, "term", f"duplicate of row {first} ({', '.join(filter(None, key))})")
             result.rows.append(values)
+            row_numbers.append(row)
+        _check_not_sold_online_is_uncovered(result.rows, row_numbers, problems)
     except (EncodingProblem, UnreadableFile) as problem:
         problems.error(0, "", str(problem))
         return result
@@ -132,6 +156,20 @@ def validate_vocabulary_file(path: str | Path, extra_check: ExtraCheck | None = 
     if problems.ok and extra_check is not None:
         _run_extra_check(result, extra_check)
     return result
+
+
+def _check_not_sold_online_is_uncovered(
+    rows: list[dict[str, str]], row_numbers: list[int], problems: Problems
+) -> None:
+    """A standard marked not sold online that also has product words is a contradiction: warn."""
+    covered = {r["tis_number"] for r in rows if r["kind"] in COVERING_KINDS and r["tis_number"]}
+    for row, values in zip(row_numbers, rows, strict=True):
+        if values["kind"] == NOT_SOLD_ONLINE and values["tis_number"] in covered:
+            problems.warning(
+                row,
+                "kind",
+                f"standard {values['tis_number']} is marked not sold online but has product words or rules",
+            )
 
 
 def write_vocabulary_csv(columns: list[str], rows: list[dict[str, str]], path: str | Path) -> None:

@@ -114,3 +114,73 @@ def test_a_file_the_matcher_refuses_is_refused(write_csv, vocabulary_lines: list
     validated = validate_vocabulary_file(write_csv("v.csv", vocabulary_lines), extra_check=strict_reader)
     assert not validated.ok
     assert "the matcher refuses this vocabulary" in validated.problems.errors[0].message
+
+
+NOTE_HEADER = "tis_number,family,kind,term,search,note"
+
+
+def test_the_new_kinds_and_the_note_column_import_and_export_unchanged(
+    engine: Engine, write_csv, tmp_path: Path
+) -> None:
+    lines = [
+        NOTE_HEADER,
+        "166-2549,plug_socket,product,ปลั๊กสามตา,0,",
+        "2432-2555,cord_extension_set,product,ปลั๊กพ่วง,1,",
+        "2432-2555,plug_socket,sibling,(?<![0-9.])[0-9]+ ?(?:เมตร|m),0,a cord length",
+        "2718-2560,car_tyre,pattern,(?<![0-9/])[1-3][0-9]5/[2-9][05] ?r ?1[2-9],0,",
+        "1746-2545,,not_sold_online,,0,explosive-grade raw material sold to licensed users only",
+    ]
+    source = write_csv("vocabulary.csv", lines)
+    outcome = import_vocabulary(engine, source, imported_by="officer", extra_check=read_vocabulary_rows)
+    assert outcome.ok, outcome.validated.problems.lines()
+    vocabulary = stored_vocabulary(engine)
+    assert vocabulary is not None
+    assert vocabulary.not_sold_online() == {
+        "1746-2545": "explosive-grade raw material sold to licensed users only"
+    }
+    assert [hit.term.tis_number for hit in vocabulary.find_patterns("michelin 205/55r16 91v")] == [
+        "2718-2560"
+    ]
+    fact = vocabulary.sibling_fact("plug_socket", ["ปลักสามตา 5 เมตร"])
+    assert fact is not None and fact.rule.tis_number == "2432-2555"
+    exported = tmp_path / "exported.csv"
+    export_vocabulary(engine, exported)
+    assert exported.read_bytes() == source.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "column", "fragment"),
+    [
+        ("2718-2560,car_tyre,pattern,[1-3,0,", "term", "not a valid regular expression"),
+        ("1746-2545,,not_sold_online,,0,", "note", "needs a note (the reason)"),
+        (",,sibling,เมตร,0,", "family", "a sibling row needs a family"),
+    ],
+)
+def test_bad_rows_of_the_new_kinds_are_errors(write_csv, bad_row: str, column: str, fragment: str) -> None:
+    validated = validate_vocabulary_file(
+        write_csv("v.csv", [NOTE_HEADER, bad_row]), extra_check=read_vocabulary_rows
+    )
+    assert not validated.ok
+    (error,) = validated.problems.errors
+    assert (error.row, error.column) == (2, column) and fragment in error.message
+
+
+def test_a_standard_marked_not_sold_online_that_has_product_words_is_a_warning(write_csv) -> None:
+    validated = validate_vocabulary_file(
+        write_csv(
+            "v.csv",
+            [
+                NOTE_HEADER,
+                "2432-2555,cord_extension_set,product,ปลั๊กพ่วง,1,",
+                "2432-2555,,not_sold_online,,0,sold to trade only",
+            ],
+        )
+    )
+    assert validated.ok
+    assert [(w.row, w.column) for w in validated.problems.warnings] == [(3, "kind")]
+
+
+def test_the_matcher_reader_names_file_and_line_of_a_bad_regular_expression(write_csv) -> None:
+    path = write_csv("v.csv", [NOTE_HEADER, "2718-2560,car_tyre,pattern,(185,0,"])
+    with pytest.raises(ValueError, match=r"v\.csv:2: term is not a valid regular expression"):
+        read_vocabulary_rows(path)
