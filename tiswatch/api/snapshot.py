@@ -68,7 +68,8 @@ class Snapshot:
         """Canonical standards a number as a user writes it can mean (`2432`, `2432-2555`, `685 เล่ม 1`,
         Thai digits, AD years), best first."""
         normalised = normalize_text(text)
-        claims = extract_tis_claims(f"มอก. {normalised}")
+        # `TIS 2432-2012` and `มอก. 2432` carry their own marker; a bare `2432-2555` gets one.
+        claims = extract_tis_claims(normalised) or extract_tis_claims(f"มอก. {normalised}")
         found: list[str] = []
         for claim in claims[:1]:
             for standard in self.resolver.resolve(claim):
