@@ -45,7 +45,18 @@ class ServerProcess:
         started = time.perf_counter()
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tiswatch.cli", "serve", "--db", db_url, "--port", "0", "--log-level", "info"],
+            [
+                sys.executable,
+                "-m",
+                "tiswatch.cli",
+                "serve",
+                "--db",
+                db_url,
+                "--port",
+                "0",
+                "--log-level",
+                "info",
+            ],
             stdout=self.log,
             stderr=subprocess.STDOUT,
             env=env,

@@ -107,7 +107,12 @@ def test_standard_with_parts(client: httpx.Client) -> None:
 
 def test_openapi_and_docs(server: ServerProcess) -> None:
     document = httpx.get(f"{server.url}/openapi.json").json()
-    for path in ("/api/v1/check", "/api/v1/check/batch", "/api/v1/licences/{licence_no}", "/api/v1/standards/{tis}"):
+    for path in (
+        "/api/v1/check",
+        "/api/v1/check/batch",
+        "/api/v1/licences/{licence_no}",
+        "/api/v1/standards/{tis}",
+    ):
         assert path in document["paths"]
     check = document["paths"]["/api/v1/check"]["post"]
     assert {"401", "413", "422", "429"} <= set(check["responses"])
@@ -146,7 +151,9 @@ def test_bad_drafts_are_422_naming_the_field(client: httpx.Client, body: str, fi
 
 
 def test_form_encoded_body_is_told_to_send_json(client: httpx.Client) -> None:
-    response = client.post("/check", content=b"title=x", headers={"content-type": "application/x-www-form-urlencoded"})
+    response = client.post(
+        "/check", content=b"title=x", headers={"content-type": "application/x-www-form-urlencoded"}
+    )
     assert response.status_code == 422 and "application/json" in response.json()["detail"]
 
 

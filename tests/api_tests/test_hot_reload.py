@@ -49,7 +49,8 @@ def test_new_registry_and_vocabulary_versions_swap_in_under_load(
         update = tmp_path / "reinstated.csv"
         update.write_text(
             "licence_no,licence_type,tis_number,licensee,brand,models,issued,status\n"
-            f"{REINSTATED},import,2879-2560,บริษัท ซัมซุง อินเตอร์เนชั่นแนล จำกัด (มหาชน),Samsung,SA-331,2022-10-04,active\n",
+            f"{REINSTATED},import,2879-2560,บริษัท ซัมซุง อินเตอร์เนชั่นแนล จำกัด (มหาชน),Samsung,SA-331,"
+            "2022-10-04,active\n",
             encoding="utf-8",
         )
         import_registry(dev_db, update, "--update")

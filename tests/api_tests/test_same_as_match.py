@@ -31,7 +31,9 @@ def test_dev_set_verdicts_equal_tiswatch_match(client: httpx.Client, tmp_path: P
         capture_output=True,
     )
     expected = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    listings = [json.loads(line) for line in (DEV / "listings.jsonl").read_text(encoding="utf-8").splitlines()]
+    listings = [
+        json.loads(line) for line in (DEV / "listings.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     assert len(expected) == len(listings) == 432
 
     answered = client.post("/check/batch", json={"listings": listings}).json()["results"]

@@ -78,6 +78,12 @@ class ApiRoute(APIRoute):
             except RequestValidationError as error:
                 return validation_response(error.errors(), request.headers.get("content-type"))
             except HTTPException as error:
+                if error.status_code == 400:
+                    # FastAPI's answer to a body it cannot decode (not UTF-8): malformed JSON, so a 422.
+                    cause = error.__cause__
+                    why = "not UTF-8" if isinstance(cause, UnicodeDecodeError) else "unreadable"
+                    message = f"not valid JSON ({why})"
+                    return problem_response(422, f"body: {message}", [{"field": "body", "message": message}])
                 headers = dict(error.headers) if error.headers else None
                 return problem_response(error.status_code, str(error.detail), headers=headers)
 
