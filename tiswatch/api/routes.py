@@ -49,7 +49,8 @@ def runtime(request: Request) -> ApiRuntime:
     return request.app.state.api
 
 
-def platform_key(request: Request, key: Annotated[str | None, Depends(API_KEY_HEADER)]) -> KeyRecord:
+# async: a plain `def` dependency would cost every request a hop to the thread pool.
+async def platform_key(request: Request, key: Annotated[str | None, Depends(API_KEY_HEADER)]) -> KeyRecord:
     record = runtime(request).keyring.find(key)
     if record is None:
         detail = "X-API-Key header missing" if not key else "X-API-Key not recognised (unknown or revoked)"
