@@ -52,7 +52,7 @@ class Snapshot:
     registry_version: str
     vocabulary_version: str
     licences: dict[str, Licence]
-    """Every licence of the registry by `licence_key` (Thai digits, spacing and prefixes folded)."""
+    """Every licence of the registry by its number as stored."""
     licence_counts: dict[str, Counter[str]]
     """Licences per standard, by status."""
     product_words: dict[str, list[str]]
@@ -62,7 +62,9 @@ class Snapshot:
     licence_count: int = field(default=0)
 
     def find_licence(self, licence_no: str) -> Licence | None:
-        return self.licences.get(licence_key(licence_no))
+        """The registry's licence as written, else as the canonical form of what was written (Thai
+        digits, spaces, leading zeros)."""
+        return self.licences.get(licence_no.strip()) or self.licences.get(licence_key(licence_no))
 
     def find_standards(self, text: str) -> list[str]:
         """Canonical standards a number as a user writes it can mean (`2432`, `2432-2555`, `685 เล่ม 1`,
@@ -102,7 +104,9 @@ def build_snapshot(engine: Engine) -> Snapshot:
     licences: dict[str, Licence] = {}
     counts: dict[str, Counter[str]] = {}
     for licence in loaded.licences:
-        licences[licence_key(licence.licence_no)] = licence
+        # The importer stores licence numbers canonical (Arabic digits, no spaces): keyed as stored,
+        # which costs nothing at start-up (normalising 100,000 numbers here took about a second).
+        licences[licence.licence_no] = licence
         counts.setdefault(licence.tis_number, Counter())[licence.status] += 1
     words: dict[str, list[str]] = {}
     for term in vocabulary.terms:
