@@ -12,7 +12,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import httpx
@@ -108,7 +108,7 @@ def running_server(db_url: str) -> Iterator[ServerProcess]:
 class LoadThread(threading.Thread):
     """Sends checks in a loop until stopped, keeping every status code it got."""
 
-    def __init__(self, api: str, key: str, drafts: list[dict[str, object]]) -> None:
+    def __init__(self, api: str, key: str, drafts: Sequence[Mapping[str, object]]) -> None:
         super().__init__(daemon=True)
         self.api, self.key, self.drafts = api, key, drafts
         self.statuses: list[int] = []

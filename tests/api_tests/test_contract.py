@@ -189,7 +189,7 @@ def test_missing_and_unknown_keys_are_401(server: ServerProcess) -> None:
             ("GET", "/licences/น6387-55/2879", {}),
             ("GET", "/standards/2432", {}),
         ):
-            response = httpx.request(method, f"{server.api}{path}", headers=headers, **kwargs)  # type: ignore[arg-type]
+            response = httpx.request(method, f"{server.api}{path}", headers=headers, **kwargs)
             assert response.status_code == 401, (headers, path)
             assert "X-API-Key" in response.json()["detail"]
 
