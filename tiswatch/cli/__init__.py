@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "tiswatch.cli.history",
     "tiswatch.cli.rematch",
     "tiswatch.cli.serve",
+    "tiswatch.cli.api_keys",
 )
 
 DEFAULT_DB_URL = "sqlite:///data/tiswatch.sqlite"

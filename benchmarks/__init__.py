@@ -1,0 +1,1 @@
+"""Benchmark commands that need the whole application (not installed with the package)."""
