@@ -77,7 +77,7 @@ class RematchChange(Base):
     rematch_id: Mapped[int] = mapped_column(ForeignKey("rematch_runs.id"), index=True)
     listing_key: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
     platform: Mapped[str] = mapped_column(String(100))
-    listing_id: Mapped[str] = mapped_column(String(255))
+    listing_id: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(20))
     """`newly_flagged`, `cleared` or `changed`."""
