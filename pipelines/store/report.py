@@ -703,7 +703,8 @@ def _select_runs(
     stale: list[StaleScope] = []
     for _, runs in sorted(by_spider.items()):
         cutoff, spider_stale = _coverage_window(session, runs)
-        selected.extend(run for run in runs if run.id >= cutoff)
+        # `--since`: everything that happened since the date, not only the newest coverage.
+        selected.extend(run for run in runs if since is not None or run.id >= cutoff)
         stale.extend(spider_stale)
     selected.sort(key=lambda run: run.id)
     return [(run, _baseline(session, run, before=since)) for run in selected], stale

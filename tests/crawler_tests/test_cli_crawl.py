@@ -59,7 +59,7 @@ def test_blocked_keyword_is_reported_blocked_and_the_run_exits_non_zero(tmp_path
     assert summary["blocked"] == 1
     blocked, helmet = summary["keywords"]["ปลั๊กพ่วง"], summary["keywords"]["หมวกกันน็อค"]
     assert (blocked["status"], blocked["blocked"], blocked["listings"]) == ("blocked", 1, 0)
-    assert helmet["status"] == "ok" and helmet["listings"] == helmets > 0
+    assert helmet["status"] == "complete" and helmet["listings"] == helmets > 0
     assert "BLOCKED" in result.stdout and "ปลั๊กพ่วง" in result.stdout
     # The unblocked keyword's listings went through the whole pipeline: stored, matched, exported.
     rows = read_jsonl(out / "listings.jsonl")
@@ -90,7 +90,7 @@ def test_a_clean_crawl_exits_zero_and_writes_listings_and_summary(tmp_path):
         )
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert summary["status"] == "ok" and summary["blocked"] == summary["failed"] == 0
+    assert summary["status"] == "complete" and summary["blocked"] == summary["failed"] == 0
     assert summary["listings"] > 0
     assert summary["pages_fetched"] > summary["listings"]  # catalog pages + one product page per listing
     assert set(summary["keywords"]) >= {"ปลั๊กพ่วง"}

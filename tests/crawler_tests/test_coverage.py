@@ -30,7 +30,7 @@ def test_an_unreadable_result_page_makes_its_keyword_and_the_run_incomplete():
         ),
         "shopee",
     )
-    assert summary["keywords"][PLUG]["status"] == "ok"
+    assert summary["keywords"][PLUG]["status"] == "complete"
     assert summary["keywords"][IRON]["status"] == "incomplete"
     assert summary["status"] == "incomplete" and summary["result_pages_unreadable"] == 1
     outcome = CrawlOutcome(CrawlPlan("shopee"), summary, {})
@@ -42,7 +42,7 @@ def test_a_parse_error_on_a_product_page_alone_leaves_the_run_ok():
     summary = build_summary(
         stats_of({PLUG: {"pages_fetched": 5, "listings": 4, "parse_errors": 1}}), "lazada"
     )
-    assert summary["keywords"][PLUG]["status"] == "ok" and summary["status"] == "ok"
+    assert summary["keywords"][PLUG]["status"] == "complete" and summary["status"] == "complete"
 
 
 def test_a_keyword_with_no_page_fetched_makes_the_run_incomplete():

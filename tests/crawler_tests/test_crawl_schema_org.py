@@ -78,7 +78,7 @@ async def test_shop_crawl_follows_its_own_links_and_reads_every_product(tmp_path
     assert "/cart" not in requested and "/account/login" not in requested and "/cart/add" not in requested
     assert not any(query.get("sort_by") for path, query in site.requests)
     summary = result.summary
-    assert summary["status"] == "ok"
+    assert summary["status"] == "complete"
     assert summary["listings"] == 4
     assert summary["keywords"][f"{site.base_url}/"]["listings"] == 4
     assert summary["parse_errors"] == 0  # a page without readable markup is not an error…
@@ -138,7 +138,7 @@ async def test_robots_txt_is_obeyed(tmp_path):
     assert site.hits("/products/toshiba-pt443") == 0
     # The site's own rule, obeyed: counted apart, neither a failed page nor a failed run.
     assert result.summary["robots_forbidden"] == 1
-    assert result.summary["failed"] == 0 and result.summary["status"] == "ok"
+    assert result.summary["failed"] == 0 and result.summary["status"] == "complete"
 
 
 # Shopify's standard robots.txt (abridged): the footer of every page links /policies/….
@@ -168,8 +168,8 @@ async def test_links_shopify_robots_txt_forbids_do_not_fail_the_run(tmp_path, ca
     assert sorted(result.ids()) == ["AS551", "PS-6U", "PT-443", "TITAN-L"]
     summary = result.summary
     assert summary["robots_forbidden"] == 2 and summary["failed"] == 0
-    assert summary["keywords"][f"{site.base_url}/"]["status"] == "ok"
-    assert summary["status"] == "ok"
+    assert summary["keywords"][f"{site.base_url}/"]["status"] == "complete"
+    assert summary["status"] == "complete"
     assert "Failed page" not in caplog.text
 
 
@@ -200,7 +200,7 @@ async def test_links_cut_off_by_the_page_budget_or_depth_make_the_crawl_incomple
     with TestSite() as site:
         serve_shop(site)
         full = await run_spider(SchemaOrgSpider, local_settings(tmp_path), base_url=site.base_url)
-    assert full.summary["links_not_followed"] == 0 and full.summary["status"] == "ok"
+    assert full.summary["links_not_followed"] == 0 and full.summary["status"] == "complete"
 
 
 def test_sitemap_entries_on_the_shops_www_host_are_followed():
