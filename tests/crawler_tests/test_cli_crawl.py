@@ -98,7 +98,7 @@ def test_a_clean_crawl_exits_zero_and_writes_listings_and_summary(tmp_path):
     rows = read_jsonl(out / "listings.jsonl")
     assert len(rows) == summary["listings"] == len({row["listing_id"] for row in rows})
     assert summary["verdicts"] and sum(summary["verdicts"].values()) == len(rows)
-    assert "OK" in result.stdout
+    assert "COMPLETE" in result.stdout
 
 
 def test_bad_arguments_are_usage_errors(tmp_path):
