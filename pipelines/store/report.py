@@ -28,7 +28,7 @@ from datetime import datetime
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import select
+from sqlalchemy import Integer, String, column, select, table
 from sqlalchemy.orm import Session
 
 from matchers.verdict import PRIORITY
@@ -100,6 +100,8 @@ class FlagRow:
     (`dismissed 2026-01-12 by somchai: ...`): why a dismissed listing is back."""
     decided_by: str = ""
     decided_at: datetime | None = None
+    registry_change: str = ""
+    """The re-match (and registry) that changed this listing's verdict since it was crawled, if any."""
 
     @property
     def exposure(self) -> float:
@@ -224,6 +226,7 @@ class _ObservationView:
     currency: str
     sold: int | None
     content_hash: str
+    verdict_id: int | None
 
 
 @dataclass(slots=True)
@@ -268,6 +271,9 @@ class _Seen:
     evidence: _EvidenceView | None
     fields: dict[str, Any] = field(default_factory=dict)
     """The few fields of the crawled listing a row shows (`_ROW_FIELDS`), loaded for rows only."""
+    registry_change: str = ""
+    """Set when a later re-match judged this content differently from the crawl (see
+    `_apply_newest_judgements`)."""
 
 
 # What a row takes from the stored listing record (`Observation.data`) beyond the indexed columns.
@@ -281,6 +287,7 @@ _OBSERVATION_COLUMNS = (
     Observation.currency,
     Observation.sold,
     Observation.content_hash,
+    Observation.verdict_id,
 )
 _LISTING_COLUMNS = (
     ListingRecord.id,
@@ -348,7 +355,72 @@ def _load_observations(session: Session, condition: Any) -> dict[int, _Seen]:
             _verdict_view(verdict),
             _EvidenceView(*evidence) if evidence[0] is not None else None,
         )
+    _apply_newest_judgements(session, seen)
     return seen
+
+
+# `rematch_changes` (pipelines/rematch.py) read as a plain table: the re-match module builds on the store.
+_REMATCH_CHANGES = table(
+    "rematch_changes",
+    column("rematch_id", Integer),
+    column("new_verdict_id", Integer),
+    column("old_verdict", String),
+    column("new_verdict", String),
+    column("explanation", String),
+)
+_REMATCH_RUNS = table(
+    "rematch_runs", column("id", Integer), column("started_at", String), column("registry_ref", String)
+)
+
+
+def _apply_newest_judgements(session: Session, seen: dict[int, _Seen]) -> None:
+    """Give each observation the newest judgement of its content (a re-match after a registry or
+    vocabulary change stores one), and say which re-match made it: a listing a revocation newly flags
+    reaches the next export, marked with the change behind it."""
+    keys = sorted(seen)
+    for start in range(0, len(keys), 500):
+        batch = keys[start : start + 500]
+        query = (
+            select(Verdict.id, Verdict.listing_key, Verdict.content_hash, *_VERDICT_COLUMNS)
+            .where(Verdict.listing_key.in_(batch))
+            .order_by(Verdict.judged_at, Verdict.id)
+        )
+        newest: dict[tuple[int, str], tuple[Any, ...]] = {}
+        for row in session.execute(query):
+            newest[(row[1], row[2])] = tuple(row)
+        changed = {
+            key: newest_row
+            for key, item in seen.items()
+            if key in batch
+            and (newest_row := newest.get((key, item.observation.content_hash))) is not None
+            and newest_row[0] != item.observation.verdict_id
+        }
+        if not changed:
+            continue
+        causes: dict[int, str] = {}
+        cause_query = (
+            select(
+                _REMATCH_CHANGES.c.new_verdict_id,
+                _REMATCH_CHANGES.c.rematch_id,
+                _REMATCH_RUNS.c.started_at,
+                _REMATCH_RUNS.c.registry_ref,
+                _REMATCH_CHANGES.c.old_verdict,
+                _REMATCH_CHANGES.c.new_verdict,
+                _REMATCH_CHANGES.c.explanation,
+            )
+            .join(_REMATCH_RUNS, _REMATCH_RUNS.c.id == _REMATCH_CHANGES.c.rematch_id)
+            .where(_REMATCH_CHANGES.c.new_verdict_id.in_([row[0] for row in changed.values()]))
+            .order_by(_REMATCH_CHANGES.c.rematch_id)
+        )
+        for verdict_id, rematch_id, started_at, ref, old, new, explanation in session.execute(cause_query):
+            causes[verdict_id] = (
+                f"rematch {rematch_id} ({str(started_at)[:10]}, registry {ref}): "
+                f"{old or 'not judged'} -> {new}: {explanation}"
+            )
+        for key, newest_row in changed.items():
+            item = seen[key]
+            item.verdict = _verdict_view(newest_row[3:])
+            item.registry_change = causes.get(newest_row[0], "")
 
 
 def _load_fields(session: Session, seen: Iterable[_Seen]) -> None:
@@ -431,6 +503,7 @@ def _row(seen: _Seen, run: Run, mark: str, decisions: dict[int, ReviewDecision])
         previous_decision=_describe(decision, same_content),
         decided_by=decision.reviewer if decision else "",
         decided_at=decision.decided_at if decision else None,
+        registry_change=seen.registry_change,
     )
 
 
