@@ -323,11 +323,13 @@ def _verdict_view(columns: tuple[Any, ...]) -> _VerdictView | None:
     return _VerdictView(verdict, flagged, tis_number, licence_no, score, list(reasons or []))
 
 
-def _load_run(session: Session, run_id: int) -> dict[int, _Seen]:
-    return _load_observations(session, Observation.run_id == run_id)
+def _load_run(session: Session, run_id: int, newest: bool = True) -> dict[int, _Seen]:
+    return _load_observations(session, Observation.run_id == run_id, newest)
 
 
-def _load_observations(session: Session, condition: Any) -> dict[int, _Seen]:
+def _load_observations(session: Session, condition: Any, newest: bool = True) -> dict[int, _Seen]:
+    """Observations with their listing, verdict and evidence; with `newest`, each with the newest
+    judgement of its content (a baseline keeps the judgement it had, so a registry change reads as new)."""
     # The whole crawled record (`Observation.data`: description, attributes…) is most of a row's size
     # and only the flagged rows need a few of its fields: `_load_fields` reads those.
     query = (
@@ -355,7 +357,8 @@ def _load_observations(session: Session, condition: Any) -> dict[int, _Seen]:
             _verdict_view(verdict),
             _EvidenceView(*evidence) if evidence[0] is not None else None,
         )
-    _apply_newest_judgements(session, seen)
+    if newest:
+        _apply_newest_judgements(session, seen)
     return seen
 
 
@@ -656,7 +659,7 @@ def compare_runs(
     session: Session, run: Run, baseline_run: Run | None, decisions: dict[int, ReviewDecision]
 ) -> RunReport:
     current = _load_run(session, run.id)
-    baseline = _load_run(session, baseline_run.id) if baseline_run else {}
+    baseline = _load_run(session, baseline_run.id, newest=False) if baseline_run else {}
     baseline_flagged = {key for key, seen in baseline.items() if _flagged(seen, decisions)}
 
     flagged_now: list[tuple[_Seen, str]] = []

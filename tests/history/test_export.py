@@ -40,6 +40,7 @@ FLAGGED_COLUMNS_IN_ORDER = [
     "reasons",
     "checks",
     "relisted_from",
+    "registry_change",
     "first_seen",
     "last_seen",
     "evidence_sha256",
