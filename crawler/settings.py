@@ -32,7 +32,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.LoginRedirectMiddleware": 605,
     "crawler.middlewares.EvidenceMiddleware": 587,
     "crawler.middlewares.BlockDetectionMiddleware": 585,
+    "crawler.crawl_delay.RobotsCrawlDelayMiddleware": 590,
 }
+# Longest robots.txt Crawl-delay honoured (seconds); a longer one is capped and logged.
+TISWATCH_MAX_CRAWL_DELAY = 60.0
 # Blocked answers in a row from one site before the crawl stops sending it requests.
 TISWATCH_BLOCK_BURST = 3
 

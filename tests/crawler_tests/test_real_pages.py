@@ -4,6 +4,7 @@ or a link an investigator must not open."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -155,3 +156,26 @@ def test_an_upper_case_scheme_is_the_same_link() -> None:
         "https://www.powerplug-shop.co.th/products/csc-as551"
     ]
     assert not [problem for problem in page.problems if "not an http(s) link" in problem]
+
+
+@deferred_f_from_coro_f
+async def test_robots_txt_crawl_delay_is_honoured(tmp_path: Any) -> None:
+    from tests.crawler_tests.shapes import shopee_item, shopee_page
+    from tests.crawler_tests.site import Answer
+
+    keyword = "พัดลม"
+    with TestSite() as site:
+        site.add(
+            "/robots.txt", Answer(b"User-agent: *\nCrawl-delay: 1\nDisallow: /cart\n", 200, "text/plain")
+        )
+        for page in range(3):
+            item = shopee_item(2200000 + page, 3200000, f"พัดลม ตั้งโต๊ะ 16 นิ้ว รุ่น F{page}", 590)
+            site.json(SEARCH_PATH, shopee_page([item], nomore=page == 2), keyword=keyword, newest=page)
+        result = await run_spider(
+            ShopeeSpider, local_settings(tmp_path), base_url=site.base_url, keywords=keyword, page_size="1"
+        )
+        times = [at for path, at in site.request_times if path == SEARCH_PATH]
+    assert result.stats[f"tiswatch/robots_crawl_delay/{site.base_url.split('//')[1].split(':')[0]}"] == 1.0
+    assert len(times) == 3
+    # DOWNLOAD_DELAY is 0 here: only the site's Crawl-delay spaces the pages.
+    assert all(later - earlier >= 0.9 for earlier, later in itertools.pairwise(times))
