@@ -394,7 +394,14 @@ class SchemaOrgProductPage:
         if "<" not in self.html:
             raise PageParseError("page is not HTML")
         nodes, problems = extract_products(self.html, self.url)
-        page = ParsedPage(problems=list(problems))
+        # Markup that could not be read (a JSON-LD block nested past the parser's depth) may hold
+        # products: a blind spot, counted as a parse error (the query is then incomplete).
+        unreadable = [problem for problem in problems if "markup unreadable" in problem]
+        page = ParsedPage(problems=[problem for problem in problems if problem not in unreadable])
+        page.skipped.extend(unreadable)
+        if not nodes and _mentions_product(self.html):
+            # lxml stops at a nesting depth: markup inside 100,000 nested <div>s is not seen at all.
+            page.skipped.append("the page names a schema.org Product but no Product markup could be read")
         seen: set[str] = set()
         for node in nodes:
             product = read_product(node, self.url)
@@ -458,6 +465,13 @@ class SchemaOrgProductPage:
             shop_url=f"{urlsplit(self.url).scheme}://{urlsplit(self.url).netloc}",
             source_url=self.url,
         )
+
+
+_PRODUCT_MENTION = re.compile(r'"@type"\s*:\s*"Product"|schema\.org/Product\b')
+
+
+def _mentions_product(html: str) -> bool:
+    return _PRODUCT_MENTION.search(html) is not None
 
 
 def _url_id(url: str) -> str:
