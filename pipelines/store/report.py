@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from matchers.verdict import PRIORITY
 from pipelines.store.models import (
+    ABANDONED,
     COMPLETE,
     CONFIRMED,
     DISMISSED,
@@ -800,10 +801,24 @@ def _coverage_window(session: Session, runs: list[Run]) -> tuple[int, list[Stale
             newest[scope] = (run_id, status)
             if status == COMPLETE:
                 newest_complete[scope] = run_id
+    # A run whose process died recorded no scope: all of it is a blind spot since the last coverage.
+    last_complete = max(newest_complete.values(), default=None)
+    stale = [
+        StaleScope(
+            spider=run.spider,
+            scope="",
+            run_id=run.id,
+            status=run.status,
+            run_started_at=run.started_at,
+            last_complete_run_id=last_complete,
+            last_complete_at=by_id[last_complete].started_at if last_complete else None,
+        )
+        for run in runs
+        if run.status == ABANDONED and run.id > (last_complete or 0)
+    ]
     if not newest:
-        return ids[-1], []  # runs that recorded no scope at all (they never closed): the newest only
+        return ids[-1], stale  # runs that recorded no scope at all (they never closed): the newest only
     starts = [newest_complete.get(scope, run_id) for scope, (run_id, _) in newest.items()]
-    stale = []
     for scope, (run_id, status) in sorted(newest.items()):
         if status == COMPLETE:
             continue

@@ -203,3 +203,22 @@ def test_export_without_complete_coverage_names_scopes_never_covered(
     assert [row.listing_id.split(".")[1] for row in result.report.rows] == ["5001"]  # seen, so shown
     [stale] = result.report.stale
     assert "never completely covered" in stale.describe()
+
+
+def test_an_abandoned_run_is_named_a_blind_spot_in_the_export(db_url: str, market: dict[str, Any]) -> None:
+    store = HistoryStore.from_url(db_url)
+    complete = _run(store, {PLUG: [market["plug"]]}, {PLUG: "complete"}, "complete")
+    dead = store.start_run("shopee", {}, REGISTRY)
+    store.record_observation(dead, *market["plug2"], REGISTRY, scope=PLUG)
+    with store.session() as session:
+        session.execute(
+            update(Run).where(Run.id == dead).values(pid=None)
+        )  # as if recorded by a dead process
+        session.commit()
+    store.abandon_dead_runs()
+    report = store.report()
+    assert [(s.run_id, s.status, s.last_complete_run_id) for s in report.stale] == [
+        (dead, "abandoned", complete)
+    ]
+    assert "(whole run): run" in report.stale[0].describe()
+    assert {row.listing_id.split(".")[1] for row in report.rows} >= {"5001", "5002"}  # what it saw is shown
