@@ -192,12 +192,26 @@ def test_crawl_all_resumes_a_cleanly_stopped_run_from_its_jobdir(tmp_path):
         assert crawl["finish_reason"] == "shutdown" and crawl["status"] == "interrupted"
         assert (state / "jobs" / "lazada-plugs").is_dir()
         fetched_first = market.request_counts()["lazada_product"]
+        # The database and the workbook say the same as the console and summary.json, and the stop
+        # marks nothing gone.
+        from openpyxl import load_workbook
+
+        from pipelines.store import HistoryStore
+
+        [stopped] = HistoryStore.from_url(f"sqlite:///{db}").runs()
+        assert (stopped.status, stopped.finish_reason) == ("interrupted", "shutdown")
+        assert stopped.summary["gone"] == 0 and not stopped.summary["gone_assessed"]
+        sheet = load_workbook(out / "flagged.xlsx")["run summary"]
+        statuses = [row[1] for row in sheet.iter_rows(values_only=True) if row and row[0] == "status"]
+        assert statuses == ["interrupted"]
 
         second = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=180)
     assert second.returncode == 0, second.stderr[-3000:]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))["crawls"]["lazada-plugs"]
     assert summary["resumed"] is True and summary["finish_reason"] == "finished"
     assert not (state / "jobs" / "lazada-plugs").exists()  # finished: the next run starts afresh
+    [resumed] = HistoryStore.from_url(f"sqlite:///{db}").runs()  # the same run, continued
+    assert (resumed.id, resumed.status, resumed.finish_reason) == (stopped.id, "complete", "finished")
     # Counts carry over the stop: the resumed summary covers the whole crawl…
     assert summary["listings"] == len(expected)
     # …and the pages fetched before the stop were not fetched again (allowing those in flight).
