@@ -40,6 +40,8 @@ def store_enabled(crawler: Crawler) -> bool:
 
 
 class RunCloser:
+    """Closes the crawl's run (status and coverage first, then judging) and writes the export."""
+
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.context = RunContext.from_crawler(crawler)

@@ -365,10 +365,12 @@ class HistoryStore:
             run = session.get(Run, run_id)
             if run is None:
                 raise KeyError(f"no run {run_id}")
-            run.stats = _json_safe(stats)
+            reason = finish_reason or stats.get("finish_reason") or None
+            # Scrapy's CoreStats may record the finish reason after this handler ran: keep it anyway.
+            run.stats = _json_safe({**stats, "finish_reason": reason} if reason else stats)
             run.finished_at = utcnow()
             run.status = status
-            run.finish_reason = finish_reason or stats.get("finish_reason") or None
+            run.finish_reason = reason
             # A resumed run records its scopes again from the whole crawl's counters.
             session.execute(delete(RunScope).where(RunScope.run_id == run_id))
             for scope, covered in coverage.items():

@@ -37,6 +37,7 @@ async def test_a_stopped_crawl_is_interrupted_everywhere_and_marks_nothing_gone(
     assert stopped.finish_reason == "closespider_itemcount"
     assert first.status == "complete" and first.summary["flagged"] > 0
     assert stopped.summary["gone"] == 0 and not stopped.summary["gone_assessed"]
+    assert "stopped early: closespider_itemcount" in stopped.summary["coverage_gaps"]
     assert all(covered.status != "complete" for covered in store.run_scopes(stopped.id).values())
     # The crawl's export: the first run's flags are all still there, none gone, the stop named.
     sheet = _sheet_summary(tmp_path)
