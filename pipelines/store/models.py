@@ -182,7 +182,8 @@ class Observation(Base):
     observed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     title: Mapped[str] = mapped_column(Text, default="")
     price: Mapped[float | None] = mapped_column(Float, default=None)
-    currency: Mapped[str] = mapped_column(String(8), default="THB")
+    # Text: the currency is read from the site (`priceCurrency` as a shop writes it), not always ISO.
+    currency: Mapped[str] = mapped_column(Text, default="THB")
     sold: Mapped[int | None] = mapped_column(Integer, default=None)
     content_hash: Mapped[str] = mapped_column(String(64))
     scope: Mapped[str] = mapped_column(Text, default="")

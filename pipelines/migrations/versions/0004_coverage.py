@@ -92,6 +92,8 @@ def upgrade() -> None:
 
     with op.batch_alter_table("observations") as batch:
         batch.add_column(sa.Column("scope", sa.Text(), nullable=False, server_default=""))
+        # The currency comes from the site now (`priceCurrency`, the catalog's venture), not always ISO.
+        batch.alter_column("currency", type_=sa.Text(), existing_type=sa.String(8))
     # Ids and SKUs as marketplaces send them: a schema.org SKU may be longer than 255 characters.
     with op.batch_alter_table("listings") as batch:
         batch.alter_column("listing_id", type_=sa.Text(), existing_type=sa.String(255))
