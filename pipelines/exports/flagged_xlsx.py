@@ -135,7 +135,7 @@ def _summary_value(summary: dict[str, Any], key: str) -> Any:
     if key in ("started_at", "finished_at") and value:
         return str(value).replace("+00:00", "")[:19].replace("T", " ")
     if key == "baseline_run_id" and value is None:
-        return "none (first complete run)"
+        return "none (no earlier complete run)"
     return value
 
 

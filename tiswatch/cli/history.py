@@ -67,7 +67,7 @@ def export_command(args: argparse.Namespace) -> int:
         return EXIT_REJECTED
     for run in result.report.runs:
         s = run.summary
-        baseline = f"vs run {s['baseline_run_id']}" if s["baseline_run_id"] else "first complete run"
+        baseline = f"vs run {s['baseline_run_id']}" if s["baseline_run_id"] else "no earlier complete run"
         print(
             f"run {s['run_id']} {s['spider']} ({s['status']}, {baseline}): {s['listings']} listings, "
             f"{s['flagged']} flagged ({s['new']} new, {s['still_flagged']} still flagged, "
