@@ -60,6 +60,11 @@ COUNTS = (
     "robots_forbidden",
     "repeated_pages",
     "links_not_followed",
+    # Counted by the pipelines (`pipelines.context.LOST_COUNTS`): listings lost on their way to the
+    # database, each leaving its scope incomplete.
+    "dropped",
+    "store_errors",
+    "unjudged",
 )
 QUERY_COUNTS = COUNTS
 
@@ -112,35 +117,52 @@ def _iso(value: Any) -> str | None:
     return None
 
 
-# Query statuses, worst first. `incomplete`: a result page could not be read, so the query's pagination
-# stopped there, or the crawl's limits left links unfollowed; `not_crawled`: no page of the query was
-# fetched at all.
-QUERY_STATUSES = ("blocked", "failed", "incomplete", "not_crawled", "ok")
+# Query (scope) statuses, worst first. `incomplete`: a page could not be read (a result page stops
+# the query's pagination there), the crawl's limits left links unfollowed, a listing was dropped, not
+# stored or not judged, or the crawl was interrupted before the query was known to be finished;
+# `not_crawled`: no page of the query was fetched at all. Only a `complete` query may mark listings gone.
+QUERY_STATUSES = ("blocked", "failed", "incomplete", "not_crawled", "complete")
+# Counts that leave a query incomplete: something it should have seen or kept was lost.
+INCOMPLETE_COUNTS = (
+    "result_pages_unreadable",
+    "links_not_followed",
+    "parse_errors",
+    "dropped",
+    "store_errors",
+    "unjudged",
+)
+# Run statuses beyond the query statuses (see `pipelines.store.models`).
+INTERRUPTED = "interrupted"
 
 
-def query_status(counts: Mapping[str, int]) -> str:
+def query_status(counts: Mapping[str, int], finish_reason: str | None = None) -> str:
     if counts.get("blocked"):
         return "blocked"
     if counts.get("failed"):
         return "failed"
-    if counts.get("result_pages_unreadable") or counts.get("links_not_followed"):
+    if any(counts.get(name) for name in INCOMPLETE_COUNTS):
         return "incomplete"
     if not counts.get("pages_fetched"):
         return "not_crawled"
-    return "ok"
+    if finish_reason not in (None, "finished"):
+        return "incomplete"  # stopped early: its next page may never have been asked for
+    return "complete"
 
 
 def run_status(totals: Mapping[str, int], query_statuses: list[str], finish_reason: str | None) -> str:
-    """The run's status: `ok` only when every planned query was covered to its last page."""
+    """The run's status: `complete` only when every planned query was covered to its last page and
+    nothing seen was lost on its way to the database."""
     if totals.get("blocked"):
         return "blocked"
     if totals.get("failed"):
         return "failed"
     if finish_reason not in (None, "finished"):
-        return "interrupted"  # explains the queries it did not reach, so it goes first
-    if any(status in ("incomplete", "not_crawled") for status in query_statuses):
+        return INTERRUPTED  # explains the queries it did not reach, so it goes first
+    if any(totals.get(name) for name in INCOMPLETE_COUNTS):
         return "incomplete"
-    return "ok"
+    if any(status != "complete" for status in query_statuses):
+        return "incomplete"
+    return "complete"
 
 
 def build_summary(
@@ -161,10 +183,10 @@ def build_summary(
         query, _, what = key[len(QUERY_PREFIX) :].rpartition("/")
         entry = per_query.setdefault(query, {"standards": [], **dict.fromkeys(QUERY_COUNTS, 0)})
         entry[what] = entry.get(what, 0) + value
-    for entry in per_query.values():
-        entry["status"] = query_status(entry)
-
     reason = finish_reason or stats.get("finish_reason")
+    for entry in per_query.values():
+        entry["status"] = query_status(entry, reason)
+
     status = run_status(totals, [entry["status"] for entry in per_query.values()], reason)
     elapsed = stats.get("elapsed_time_seconds")
     return {
@@ -176,7 +198,8 @@ def build_summary(
         "finished_at": _iso(stats.get("finish_time")),
         "duration_seconds": round(float(elapsed), 2) if isinstance(elapsed, int | float) else None,
         **totals,
-        "items_stored": int(stats.get("item_scraped_count", 0)),
+        # Scraped items less the ones the database refused: what was really stored.
+        "items_stored": int(stats.get("item_scraped_count", 0)) - totals["store_errors"],
         "items_dropped": int(stats.get("item_dropped_count", 0)),
         "blocked_by": {
             key[len(PREFIX + "blocked_by/") :]: value

@@ -49,6 +49,11 @@ class Listing:
     """Why the listing's own product page was not read although the spider asked for it (`blocked`,
     `unreadable`, `failed`); empty when it was read or none is fetched. The verdict then rests on the
     search card alone: a licence number written only on the product page was not seen."""
+    scope: str = ""
+    """The keyword (or shop start URL) the crawl found the listing under: only a complete coverage of
+    this scope may later mark the listing gone. Stored with the observation, not in the record."""
+    verdict: Any = None
+    """The matcher's `matchers.verdict.Verdict`, set by the match pipeline for the store pipeline."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

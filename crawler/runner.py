@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from crawler.coverage import COUNTS, build_summary
 
 logger = logging.getLogger(__name__)
 
-EXPORT_PIPELINE = "pipelines.export.ExportPipeline"
+STORE_PIPELINE = "pipelines.store.StorePipeline"
 LISTINGS_FILE = "listings.jsonl"
 SUMMARY_FILE = "summary.json"
 
@@ -54,7 +55,7 @@ class CrawlOutcome:
 
     @property
     def ok(self) -> bool:
-        return self.error is None and self.summary.get("status") == "ok"
+        return self.error is None and self.summary.get("status") == "complete"
 
 
 def project_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -66,20 +67,27 @@ def project_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     return settings
 
 
-def export_pipeline_enabled(settings: Settings) -> bool:
+def export_enabled(settings: Settings) -> bool:
+    """The store pipeline records runs, and with it `crawler.extensions.RunCloser` writes the export."""
     pipelines = settings.getdict("ITEM_PIPELINES")
-    return pipelines.get(EXPORT_PIPELINE) is not None
+    return pipelines.get(STORE_PIPELINE) is not None
 
 
 def plan_settings(
-    base: Settings, out_dir: Path, job_dir: Path | None = None, append_listings: bool = False
+    base: Settings,
+    out_dir: Path,
+    job_dir: Path | None = None,
+    append_listings: bool = False,
+    batch: str = "",
 ) -> Settings:
-    """Settings of one crawl: its output folder, JOBDIR, and a listings feed when nothing exports."""
+    """Settings of one crawl: its output folder, JOBDIR, batch, and a listings feed when nothing exports."""
     settings = base.copy()
     settings.set("TISWATCH_OUT_DIR", str(out_dir), priority="cmdline")
+    if batch:
+        settings.set("TISWATCH_RUN_BATCH", batch, priority="cmdline")
     if job_dir is not None:
         settings.set("JOBDIR", str(job_dir), priority="cmdline")
-    if not export_pipeline_enabled(settings):
+    if not export_enabled(settings):
         # Without the export pipeline (which writes listings.jsonl with verdicts), write the items raw.
         feed = {"format": "jsonlines", "encoding": "utf-8", "overwrite": not append_listings}
         settings.set("FEEDS", {str(out_dir / LISTINGS_FILE): feed}, priority="cmdline")
@@ -95,6 +103,8 @@ def run_crawls(
     """Run the plans one after another in this process (starts and stops the reactor: once only)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     job_dirs = dict(job_dirs or {})
+    # The runs of this call are one batch: each spider's close exports all of the batch's spiders.
+    batch = uuid.uuid4().hex
     process = AsyncCrawlerProcess(settings)
     loader = get_spider_loader(settings)
     started: list[tuple[CrawlPlan, Crawler | None, str | None]] = []
@@ -112,7 +122,7 @@ def run_crawls(
                     started.append((plan, None, f"unknown spider {plan.spider!r} (known: {known})"))
                     continue
                 crawl_settings = plan_settings(
-                    settings, out_dir, job_dirs.get(plan.name), append_listings=index > 0
+                    settings, out_dir, job_dirs.get(plan.name), append_listings=index > 0, batch=batch
                 )
                 crawler = Crawler(spidercls, crawl_settings)
                 try:
@@ -189,8 +199,8 @@ def combine_summaries(outcomes: Sequence[CrawlOutcome]) -> dict[str, Any]:
     statuses = [outcome.summary.get("status") for outcome in outcomes]
     if not outcomes:
         status = "error"
-    elif all(s == "ok" for s in statuses):
-        status = "ok"
+    elif all(s == "complete" for s in statuses):
+        status = "complete"
     else:
         worst = ("error", "blocked", "failed", "interrupted", "incomplete")
         status = next((s for s in worst if s in statuses), "incomplete")

@@ -32,17 +32,24 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.LoginRedirectMiddleware": 605,
     "crawler.middlewares.EvidenceMiddleware": 587,
     "crawler.middlewares.BlockDetectionMiddleware": 585,
+    "crawler.crawl_delay.RobotsCrawlDelayMiddleware": 590,
 }
+# Longest robots.txt Crawl-delay honoured (seconds); a longer one is capped and logged.
+TISWATCH_MAX_CRAWL_DELAY = 60.0
 # Blocked answers in a row from one site before the crawl stops sending it requests.
 TISWATCH_BLOCK_BURST = 3
 
-# --- Pipelines: clean/validate -> match -> store -> export ----------------------------------------
+# --- Pipelines: clean/validate -> match -> store; at close, the run's coverage, then the export ---
 ITEM_PIPELINES = {
     "pipelines.validate.ValidateListingPipeline": 100,
     "pipelines.match.MatchPipeline": 300,
     "pipelines.store.StorePipeline": 500,
-    "pipelines.export.ExportPipeline": 800,
 }
+# On spider_closed: records the run's status and per-scope coverage from the finish reason, then marks
+# new/still/gone and writes the export (on whenever the store pipeline is).
+EXTENSIONS = {"crawler.extensions.RunCloser": 500}
+# Pages larger than this are cancelled and counted as failed (never read as an empty market).
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 
 # --- tiswatch ----------------------------------------------------------------------------------------
 # Database of runs, listings, verdicts (SQLite file or postgresql://...).

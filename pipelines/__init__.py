@@ -9,8 +9,9 @@ A crawled listing goes, in the order of `ITEM_PIPELINES`:
 - `store.StorePipeline`: one transaction per listing into the history (`store/`: tables, Alembic
   migrations in `migrations/`, `HistoryStore`, new / still flagged / gone marks in `store/report.py`),
   with the response body it came from (`evidence.py`);
-- `export.ExportPipeline`: at close, `exports/` writes flagged.xlsx, flagged.csv, listings.jsonl and
-  evidence/manifest.csv.
+- at close, the Scrapy extension `crawler.extensions.RunCloser` records the run's status and
+  per-scope coverage (`HistoryStore.finish_run`), then `exports/` writes flagged.xlsx, flagged.csv,
+  listings.jsonl and evidence/manifest.csv.
 
 `context.RunContext` is what these share within one crawl. `review.py` imports investigators'
 decisions back from a filled-in flagged.xlsx (`tiswatch review import`).

@@ -1,5 +1,5 @@
 """What the tiswatch pipelines of one crawl share: settings read once, the database, the registry,
-the run being recorded, the evidence store, and the verdicts travelling from match to store.
+the run being recorded and the evidence store. (A listing's verdict and scope travel on the item.)
 
 `RunContext.from_crawler(crawler)` returns one instance per crawler, so the pipelines (built one by one
 by Scrapy) and the evidence middleware work on the same run.
@@ -8,20 +8,21 @@ by Scrapy) and the evidence middleware work on the same run.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from matchers.verdict import Verdict
 from pipelines.evidence import EvidenceStore
 from pipelines.registry_source import LoadedRegistry, load_registry
-from pipelines.store.history import HistoryStore
-from pipelines.store.models import FINISHED
+from pipelines.store.history import HistoryStore, ScopeCoverage
+from pipelines.store.models import COMPLETE
 from standards_data.database import make_engine
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.spiders import Spider
+    from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger(__name__)
 
@@ -30,9 +31,16 @@ _CRAWLER_ATTRIBUTE = "_tiswatch_run_context"
 _NOT_ARGUMENTS = frozenset(
     {"name", "crawler", "settings", "start_urls", "allowed_domains", "custom_settings", "state"}
 )
-# Runs exported together: every run of this process that writes to the same out dir (`crawl --all`,
-# `demo`), so the last spider to close writes an export covering all of them.
-_RUNS_BY_OUT_DIR: dict[str, list[int]] = {}
+# Coverage counters the pipelines add to the spiders' (`crawler.coverage` reads them by these names):
+# a listing lost between the page and the database leaves its scope incomplete.
+LOST_COUNTS = ("dropped", "store_errors", "unjudged")
+
+
+def count_lost(stats: StatsCollector, what: str, scope: str | None) -> None:
+    """Count a listing lost on its way to the database, in total and for its scope."""
+    stats.inc_value(f"tiswatch/{what}")
+    if scope:
+        stats.inc_value(f"tiswatch/query/{scope}/{what}")
 
 
 def spider_arguments(spider: Spider) -> dict[str, Any]:
@@ -56,7 +64,8 @@ class RunContext:
     registry_csv: str
     out_dir: Path
     job_dir: str | None
-    pending_verdicts: dict[tuple[str, str], Verdict | None] = field(default_factory=dict)
+    batch: str = ""
+    """`TISWATCH_RUN_BATCH`: runs started together (one `crawl --all`) are exported together."""
     run_id: int | None = None
     summary: dict[str, Any] | None = None
     _store: HistoryStore | None = None
@@ -73,6 +82,7 @@ class RunContext:
                 registry_csv=settings.get("TISWATCH_REGISTRY_CSV") or "",
                 out_dir=Path(settings.get("TISWATCH_OUT_DIR") or "out"),
                 job_dir=settings.get("JOBDIR") or None,
+                batch=settings.get("TISWATCH_RUN_BATCH") or "",
             )
             setattr(crawler, _CRAWLER_ATTRIBUTE, context)
         return context
@@ -105,21 +115,32 @@ class RunContext:
             spider = self.crawler.spider
             assert spider is not None
             self.run_id = self.store.start_run(
-                spider.name, spider_arguments(spider), self.registry.ref, job_dir=self.job_dir
+                spider.name,
+                spider_arguments(spider),
+                self.registry.ref,
+                job_dir=self.job_dir,
+                batch=self.batch,
             )
-            _RUNS_BY_OUT_DIR.setdefault(str(self.out_dir.resolve()), []).append(self.run_id)
             # Outside the `tiswatch/` counters, which a resumed crawl adds onto its previous values.
             self.crawler.stats.set_value("tiswatch_run_id", self.run_id)
             logger.info("tiswatch: recording run %d in %s", self.run_id, self.store.engine.url)
         return self.run_id
 
-    def finish(self, status: str = FINISHED) -> dict[str, Any]:
-        """Close the run once (later calls return the same summary)."""
+    def finish(
+        self,
+        status: str = COMPLETE,
+        finish_reason: str | None = None,
+        scopes: Mapping[str, ScopeCoverage] | None = None,
+    ) -> dict[str, Any]:
+        """Close the run once with its status and coverage (later calls return the same summary)."""
         if self.summary is None:
             run_id = self.start()
             stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
-            self.summary = self.store.finish_run(run_id, stats, status=status)
+            self.summary = self.store.finish_run(
+                run_id, stats, status=status, finish_reason=finish_reason, scopes=scopes
+            )
         return self.summary
 
     def runs_to_export(self) -> list[int]:
-        return list(_RUNS_BY_OUT_DIR.get(str(self.out_dir.resolve()), [self.start()]))
+        """This run and the runs started with it (`TISWATCH_RUN_BATCH`): one export covers them all."""
+        return self.store.batch_runs(self.batch) or [self.start()]

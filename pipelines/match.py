@@ -9,7 +9,7 @@ from itemadapter import ItemAdapter
 
 from matchers.matcher import Matcher
 from matchers.verdict import FLAGGED_VERDICTS, Verdict
-from pipelines.context import RunContext
+from pipelines.context import RunContext, count_lost
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -21,8 +21,10 @@ class MatchPipeline:
     """Gives every listing a verdict (ARCHITECTURE.md) and hands it to the store pipeline.
 
     The registry is the newest version imported into the database (`TISWATCH_DB_URL`), else the CSV of
-    `TISWATCH_REGISTRY_CSV`, else the bundled sample registry. A listing the matcher fails on is logged
-    with its URL, counted (`tiswatch/match/errors`) and still stored, without a verdict.
+    `TISWATCH_REGISTRY_CSV`, else the bundled sample registry. The verdict travels on the item
+    (`verdict`) to the store pipeline. A listing the matcher fails on is logged with its URL, counted
+    (`unjudged`, which leaves its scope incomplete: an unjudged listing must not read as clean) and
+    still stored, without a verdict.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -47,20 +49,19 @@ class MatchPipeline:
         if self.matcher is None:
             self.open_spider()
         assert self.matcher is not None
-        listing = ItemAdapter(item).asdict()
+        adapter = ItemAdapter(item)
+        listing = {key: value for key, value in adapter.asdict().items() if key not in ("verdict", "scope")}
         verdict: Verdict | None
         try:
             verdict = self.matcher.judge(listing)
         except Exception:
             # One listing the matcher cannot handle must not stop the crawl nor lose the listing.
             logger.exception("tiswatch: matching failed for listing %s", listing.get("url"))
-            stats.inc_value("tiswatch/match/errors")
+            count_lost(stats, "unjudged", str(adapter.get("scope") or ""))
             verdict = None
         else:
             stats.inc_value(f"tiswatch/verdict/{verdict.verdict}")
             if verdict.verdict in FLAGGED_VERDICTS:
                 stats.inc_value("tiswatch/flagged")
-        self.context.pending_verdicts[(str(listing.get("platform")), str(listing.get("listing_id")))] = (
-            verdict
-        )
+        adapter["verdict"] = verdict
         return item

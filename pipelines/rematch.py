@@ -16,9 +16,12 @@ A listing the matcher fails on is counted and named, never stops the re-match.
 
 from __future__ import annotations
 
+import csv
 import logging
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import cast
 
 from sqlalchemy import Boolean, Engine, ForeignKey, Integer, String, Table, Text, insert, select, update
@@ -30,9 +33,10 @@ from matchers.verdict import FLAGGED_VERDICTS
 from matchers.verdict import Verdict as VerdictResult
 from matchers.vocabulary import load_vocabulary
 from pipelines.registry_source import LoadedRegistry, load_registry
-from pipelines.store.history import HistoryStore, StoredListing
+from pipelines.store.history import HistoryStore, RegistryRef, StoredListing
 from pipelines.store.models import Verdict as StoredVerdict
 from standards_data.database import Base
+from standards_data.registry import CANONICAL_COLUMNS, read_registry_csv
 from standards_data.registry_store import (
     current_version_id,
     current_vocabulary_version_id,
@@ -77,7 +81,7 @@ class RematchChange(Base):
     rematch_id: Mapped[int] = mapped_column(ForeignKey("rematch_runs.id"), index=True)
     listing_key: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
     platform: Mapped[str] = mapped_column(String(100))
-    listing_id: Mapped[str] = mapped_column(String(255))
+    listing_id: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(20))
     """`newly_flagged`, `cleared` or `changed`."""
@@ -102,6 +106,39 @@ REMATCH_TABLES = (REMATCH_RUNS, REMATCH_CHANGES)
 
 class NoRegistryError(LookupError):
     """Nothing to re-match against: no registry imported and no CSV given."""
+
+
+class RegistryFileRejected(ValueError):
+    """`--registry FILE` failed the same validation as `tiswatch registry import` (nothing was judged)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__(f"{len(lines)} problem(s)")
+        self.lines = lines
+
+
+def validated_registry(path: str | Path) -> LoadedRegistry:
+    """A registry file read through `registry import`'s validation (canonical or TISI-search shape,
+    CSV in UTF-8/TIS-620 or xlsx); any error rejects the whole file."""
+    from standards_data.registry_import import validate_registry_file
+
+    validated = validate_registry_file(path)
+    try:
+        if not validated.ok:
+            raise RegistryFileRejected(validated.problems.lines())
+        with tempfile.TemporaryDirectory(prefix="tiswatch-rematch-") as folder:
+            canonical = Path(folder) / "registry.csv"
+            with open(canonical, "w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(CANONICAL_COLUMNS)
+                for _, record in validated.records():
+                    writer.writerow(record)
+            licences = read_registry_csv(canonical)
+    finally:
+        validated.close()
+    return LoadedRegistry(
+        licences=licences,
+        ref=RegistryRef(ref=f"csv-{validated.sha256[:16]}", version=None, source=str(path)),
+    )
 
 
 @dataclass(frozen=True)
@@ -179,8 +216,15 @@ def _explanation(verdict: VerdictResult) -> str:
     return str(verdict.reasons[-1]) if verdict.reasons else ""
 
 
-def rematch(engine: Engine, *, run_by: str, registry_csv: str | None = None) -> RematchResult:
+def rematch(
+    engine: Engine, *, run_by: str, registry_csv: str | None = None, dry_run: bool = False
+) -> RematchResult:
     """Re-judge every stored listing; store the verdicts and the changes; return what changed.
+
+    `registry_csv` goes through the same validation as `tiswatch registry import`
+    (`RegistryFileRejected` when it fails). With `dry_run` nothing is stored: the changes are only
+    returned (`rematch_id` 0). The next export shows the stored verdicts: an export row always carries
+    the newest judgement of its content (`pipelines.store.report`), marked with the re-match that made it.
 
     Raises NoRegistryError when the database holds no registry version and no `registry_csv` is given
     (re-matching against the bundled sample registry would report nonsense as changes).
@@ -193,11 +237,19 @@ def rematch(engine: Engine, *, run_by: str, registry_csv: str | None = None) -> 
             "the database holds no registry version: import one (tiswatch registry import FILE --replace) "
             "or give --registry FILE.csv"
         )
-    registry = load_registry(engine if registry_csv is None else None, registry_csv)
+    registry = load_registry(engine) if registry_csv is None else validated_registry(registry_csv)
     vocabulary_version = current_vocabulary_version_id(engine)
     vocabulary = stored_vocabulary(engine) if vocabulary_version is not None else load_vocabulary()
     matcher = Matcher(registry.licences, vocabulary)
     previous = _previous_judgements(engine)
+    if dry_run:
+        result = RematchResult(rematch_id=0, registry=registry, vocabulary_version=vocabulary_version)
+        for listing in store.iter_latest_listings():
+            result.listings += 1
+            change = _rematch_one(store, matcher, listing, previous, registry, result, dry_run=True)
+            if change is not None:
+                result.changes.append(change[0])
+        return result
 
     with engine.begin() as connection:
         rematch_id = inserted_id(
@@ -230,6 +282,7 @@ def _rematch_one(
     previous: dict[tuple[int, str], Judgement],
     registry: LoadedRegistry,
     result: RematchResult,
+    dry_run: bool = False,
 ) -> tuple[ListingChange, dict[str, object]] | None:
     name = f"{listing.platform} {listing.listing_id}"
     try:
@@ -238,7 +291,11 @@ def _rematch_one(
         logger.exception("rematch: matching failed for %s", name)
         result.errors.append((name, f"{type(error).__name__}: {error}"))
         return None
-    verdict_id = store.record_verdict(listing.listing_key, listing.content_hash, verdict, registry.ref)
+    verdict_id = (
+        0
+        if dry_run
+        else store.record_verdict(listing.listing_key, listing.content_hash, verdict, registry.ref)
+    )
     old = previous.get((listing.listing_key, listing.content_hash))
     new = _judgement(verdict)
     kind = _change_kind(old, new)

@@ -9,6 +9,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from pipelines.cleaning import DEFAULT_MAX_PRICE, clean_listing
+from pipelines.context import count_lost
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -41,6 +42,8 @@ class ValidateListingPipeline:
         where = result.listing.get("url") or result.listing.get("source_url") or "(no url)"
         if result.missing:
             stats.inc_value("tiswatch/validate/dropped")
+            # A listing seen but lost: its scope (and the run) is incomplete.
+            count_lost(stats, "dropped", str(adapter.get("scope") or ""))
             for name in result.missing:
                 stats.inc_value(f"tiswatch/validate/dropped/missing_{name}")
             raise DropItem(f"listing from {where} lacks {', '.join(result.missing)}")
@@ -50,6 +53,8 @@ class ValidateListingPipeline:
         # A dict item takes every cleaned key; a Listing dataclass only its declared fields.
         writable = None if isinstance(item, dict) else set(adapter.field_names())
         for name, value in result.listing.items():
+            if name in ("verdict", "scope"):
+                continue
             if writable is None or name in writable:
                 adapter[name] = value
         stats.inc_value("tiswatch/validate/passed")

@@ -77,6 +77,7 @@ class LazadaCatalogPage:
         self.text = text
         self.url = url
         self.crawled_at = crawled_at
+        self.currency = "THB"
 
     def parse(self) -> ParsedPage:
         try:
@@ -96,6 +97,7 @@ class LazadaCatalogPage:
         page_size = parse_count(main.get("pageSize")) or len(items)
         page_no = parse_count(main.get("page")) or 1
 
+        self.currency = _catalog_currency(main)
         page = ParsedPage(total_results=total)
         for position, card in enumerate(items):
             if not isinstance(card, dict):
@@ -130,7 +132,7 @@ class LazadaCatalogPage:
             description="\n".join(clean_text(line) for line in lines if clean_text(line)),
             brand=clean_brand(card.get("brandName")),
             price=price.value,
-            currency="THB",
+            currency=self.currency,
             seller_id=clean_text(card.get("sellerId")),
             seller_name=clean_text(card.get("sellerName")),
             attributes={"location": clean_text(card["location"])} if clean_text(card.get("location")) else {},
@@ -140,6 +142,30 @@ class LazadaCatalogPage:
             image_urls=[urljoin(self.url, image)] if image else [],
             source_url=self.url,
         )
+
+
+# Lazada/Daraz ventures (`mainInfo.venture`, the country the site serves) and their currencies: the
+# catalog answer gives only a symbol (`Rs.`, shared by Pakistan, Nepal and Sri Lanka).
+VENTURE_CURRENCIES = {
+    "TH": "THB",
+    "MY": "MYR",
+    "SG": "SGD",
+    "PH": "PHP",
+    "ID": "IDR",
+    "VN": "VND",
+    "PK": "PKR",
+    "NP": "NPR",
+    "BD": "BDT",
+    "LK": "LKR",
+    "MM": "MMK",
+}
+
+
+def _catalog_currency(main: dict[str, Any]) -> str:
+    """The currency of the catalog's site, from its venture; THB (Lazada Thailand) when unsaid."""
+    core = _dig(main, "dataLayer", "core")
+    venture = clean_text(main.get("venture") or (core.get("country") if isinstance(core, dict) else ""))
+    return VENTURE_CURRENCIES.get(venture.upper(), "THB")
 
 
 def _has_more(
@@ -180,6 +206,8 @@ class ProductDetails:
     seller_id: str = ""
     seller_name: str = ""
     rating: float | None = None
+    currency: str = ""
+    """ISO 4217 code the page states (`tracking.core.currencyCode`); empty when it states none."""
     attributes: dict[str, str] = field(default_factory=dict)
     image_urls: list[str] = field(default_factory=list)
     source: str = MODULE_DATA
@@ -263,6 +291,7 @@ class LazadaProductPage:
             description=details.description or card.description,
             brand=details.brand or card.brand,
             price=details.price.value if details.price.value is not None else card.price,
+            currency=details.currency or card.currency,
             seller_id=details.seller_id or card.seller_id,
             seller_name=details.seller_name or card.seller_name,
             rating=details.rating if details.rating is not None else card.rating,
@@ -278,12 +307,21 @@ class LazadaProductPage:
         sku_id = clean_text(primary.get("skuId"))
         seller: dict[str, Any] = fields["seller"] if isinstance(fields.get("seller"), dict) else {}
         ratings = _dig(fields, "review", "ratings")
+        tracking: dict[str, Any] = fields["tracking"] if isinstance(fields.get("tracking"), dict) else {}
+        price = _sku_price(fields.get("skuInfos"), sku_id)
+        if price.value is None:
+            # Real pages (TH 2023, MY 2026) carry the price only in the tracking block: `฿699.00`.
+            price = _better(price, parse_price(tracking.get("pdt_price")))
         details = ProductDetails(
             item_id=clean_text(primary.get("itemId")),
             title=clean_text(product.get("title")),
             description=html_to_text(str(product.get("desc") or product.get("highlights") or "")),
-            brand=clean_brand(product.get("brandName")),
-            price=_sku_price(fields.get("skuInfos"), sku_id),
+            # `brandName` in older states; `brand.name` and the tracking block's `brand_name` in real ones.
+            brand=clean_brand(
+                product.get("brandName") or _dig(product, "brand", "name") or tracking.get("brand_name")
+            ),
+            price=price,
+            currency=clean_text(_dig(tracking, "core", "currencyCode")).upper(),
             seller_id=clean_text(seller.get("sellerId") or primary.get("sellerId")),
             seller_name=clean_text(seller.get("name") or seller.get("sellerName")),
             rating=parse_rating(ratings.get("average"), ratings.get("rateCount"))

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 import extruct
 from parsel import Selector
@@ -336,6 +336,33 @@ def shop_platform(url: str) -> str:
     return host.removeprefix("www.")
 
 
+# Marketplace product URLs, so markup read on their pages gets the identity their own spiders give:
+# Shopee `…-i.<shopid>.<itemid>` or `/product/<shopid>/<itemid>`, Lazada `…-i<itemid>(-s<skuid>).html`.
+_SHOPEE_IDS = re.compile(r"(?:-i\.(\d+)\.(\d+)|/product/(\d+)/(\d+))(?:[/?#]|$)")
+_LAZADA_ID = re.compile(r"-i(\d+)(?:-s\d+)?\.html")
+_MARKETPLACES = {"shopee": "shopee", "lazada": "lazada"}
+
+
+def marketplace_identity(url: str) -> tuple[str, str, str] | None:
+    """`(platform, listing_id, seller_id)` of a Shopee/Lazada product URL, as their spiders write them."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    platform = next((name for key, name in _MARKETPLACES.items() if host.startswith(f"{key}.")), None)
+    if platform == "shopee" and (found := _SHOPEE_IDS.search(url)):
+        shop, item = (found.group(1), found.group(2)) if found.group(1) else (found.group(3), found.group(4))
+        return platform, f"{shop}.{item}", shop
+    if platform == "lazada" and (found := _LAZADA_ID.search(url)):
+        return platform, found.group(1), ""
+    return None
+
+
+def same_site(url: str, page_url: str) -> bool:
+    """An http(s) link on the page's own host (`www.` or not): the only kind a listing may point to."""
+    link, page = urlsplit(url), urlsplit(page_url)
+    if link.scheme.lower() not in ("http", "https") or not link.hostname:
+        return False
+    return link.hostname.lower().removeprefix("www.") == (page.hostname or "").lower().removeprefix("www.")
+
+
 class SchemaOrgProductPage:
     """Any page of a shop: the Product(s) its markup describes, as listings."""
 
@@ -353,16 +380,51 @@ class SchemaOrgProductPage:
         canonical = urljoin(self.url, href.strip())
         return canonical if urlsplit(canonical).netloc == urlsplit(self.url).netloc else ""
 
+    def _is_results_page(self) -> bool:
+        """A page listing other products (schema.org ItemList) or a search URL (`?q=`, `/catalog/`)."""
+        parts = urlsplit(self.url)
+        return (
+            '"ItemList"' in self.html
+            or "/catalog" in parts.path
+            or "/search" in parts.path
+            or any(key in ("q", "keyword", "search") for key, _ in parse_qsl(parts.query))
+        )
+
     def parse(self) -> ParsedPage:
         if "<" not in self.html:
             raise PageParseError("page is not HTML")
         nodes, problems = extract_products(self.html, self.url)
-        page = ParsedPage(problems=list(problems))
+        # Markup that could not be read (a JSON-LD block nested past the parser's depth) may hold
+        # products: a blind spot, counted as a parse error (the query is then incomplete).
+        unreadable = [problem for problem in problems if "markup unreadable" in problem]
+        page = ParsedPage(problems=[problem for problem in problems if problem not in unreadable])
+        page.skipped.extend(unreadable)
+        if not nodes and _mentions_product(self.html):
+            # lxml stops at a nesting depth: markup inside 100,000 nested <div>s is not seen at all.
+            page.skipped.append("the page names a schema.org Product but no Product markup could be read")
         seen: set[str] = set()
         for node in nodes:
             product = read_product(node, self.url)
             if not product.name:
                 page.skipped.append("Product markup without a name")
+                continue
+            if product.url and not same_site(product.url, self.url):
+                # `javascript:`, `data:` or another host: never the link an investigator opens.
+                page.problems.append(
+                    f"product {product.name[:40]!r}: url {product.url[:60]!r} is not an http(s) link on "
+                    f"{urlsplit(self.url).hostname}: not used"
+                )
+                product.url = ""
+            elif product.url:
+                # `HTTPS://Shop.example/…` is the same link: written the usual way.
+                parts = urlsplit(product.url)
+                product.url = urlunsplit(
+                    parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower())
+                )
+            if not product.url and self._is_results_page():
+                # A search or category page's featured product (Daraz): a card of the results, not a
+                # listing whose link is the search page.
+                page.not_products.append(f"product {product.name[:40]!r} featured on a results page")
                 continue
             listing = self._listing(product)
             # The same product is often described twice (JSON-LD and microdata): keep the first.
@@ -379,8 +441,14 @@ class SchemaOrgProductPage:
         # one URL per product in the export, whichever category led to it.
         product_url = product.url or self.canonical_url or self.url
         listing_id = product.sku or product.gtin or _url_id(product_url)
+        platform = seller_id = shop_platform(self.url)
+        # Markup read on a Shopee/Lazada product page is that marketplace's listing: same identity as
+        # its own spider gives it, so the two de-duplicate in the history.
+        identity = marketplace_identity(product_url) or marketplace_identity(self.url)
+        if identity is not None:
+            platform, listing_id, seller_id = identity[0], identity[1], identity[2] or seller_id
         return Listing(
-            platform=shop_platform(self.url),
+            platform=platform,
             listing_id=listing_id,
             url=product_url,
             title=product.name,
@@ -388,7 +456,7 @@ class SchemaOrgProductPage:
             brand=product.brand,
             price=product.price.value,
             currency=product.currency or "THB",
-            seller_id=shop_platform(self.url),
+            seller_id=seller_id,
             seller_name=product.seller_name,
             attributes=product.attributes,
             crawled_at=self.crawled_at,
@@ -397,6 +465,13 @@ class SchemaOrgProductPage:
             shop_url=f"{urlsplit(self.url).scheme}://{urlsplit(self.url).netloc}",
             source_url=self.url,
         )
+
+
+_PRODUCT_MENTION = re.compile(r'"@type"\s*:\s*"Product"|schema\.org/Product\b')
+
+
+def _mentions_product(html: str) -> bool:
+    return _PRODUCT_MENTION.search(html) is not None
 
 
 def _url_id(url: str) -> str:

@@ -4,6 +4,9 @@ Shape (see ARCHITECTURE.md, "Marketplaces"): `{"error": null|0, "nomore": bool, 
 "items": [{"item_basic": {itemid, shopid, name, price, price_min, brand, sold, historical_sold,
 item_rating{rating_star}, image, images, shop_name, shop_location, currency, …}}]}`. Prices are the
 currency unit × 100000. Some API versions put the item fields straight in `items[]`; both are read.
+Newer answers put everything under `data` (`{"error": 0, "data": {"items": […], "nomore": …}}`); read
+the same way. A 200 answer with no `items` (top-level or under `data`), no end-of-results marker
+(`nomore`) and no error is an answer in a shape we do not know: an unreadable page, never "0 listings".
 """
 
 from __future__ import annotations
@@ -58,6 +61,13 @@ class ShopeeSearchPage:
         code = data.get("error")
         if code not in (None, 0):
             raise PageParseError(f"search API answered error={code!r} {data.get('error_msg') or ''}".strip())
+        if "items" not in data and isinstance(data.get("data"), dict):
+            data = data["data"]  # the envelope of newer answers
+        if "items" not in data and "nomore" not in data:
+            raise PageParseError(
+                "search API answer holds no `items`, no end-of-results marker and no error "
+                f"(keys: {', '.join(sorted(map(str, data))[:8]) or 'none'})"
+            )
         items = data.get("items")
         if items is None:
             items = []  # Shopee sends `"items": null` past the last page

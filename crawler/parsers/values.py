@@ -8,6 +8,7 @@ returns a clean value or None, and says why a value was rejected so the spider c
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from dataclasses import dataclass, field
@@ -105,7 +106,8 @@ def clean_text(value: Any) -> str:
     """A single-line, whitespace-collapsed string ('' for None); Thai text is kept as written."""
     if value is None:
         return ""
-    text = str(value).replace("\r", " ").replace("\n", " ")
+    # Marketplaces' JSON carries HTML-escaped text (`Plug &amp; Socket`, `&#3617;`): unescaped here.
+    text = html.unescape(str(value)).replace("\r", " ").replace("\n", " ")
     return _SPACES.sub(" ", text).strip()
 
 

@@ -189,6 +189,7 @@ class ListingSpider(scrapy.Spider):
 
     def emit(self, listing: Listing, query: str | None) -> Listing:
         self.coverage.count("listings", query)
+        listing.scope = query or ""
         return listing
 
     def new_listings(self, listings: Iterable[Listing], query: str | None) -> Iterator[Listing]:

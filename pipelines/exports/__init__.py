@@ -1,7 +1,8 @@
 """The investigator's export: flagged.xlsx, flagged.csv, listings.jsonl and evidence/manifest.csv.
 
-`write_exports(store, out_dir, run_ids=None, since=None)` writes all four for a set of runs (default:
-the latest finished run of every spider), each run marked against the run before it.
+`write_exports(store, out_dir, run_ids=None, since=None, spiders=None)` writes all four for a set of
+runs (default: per scope of every spider, or of `spiders`, its newest complete coverage and the runs
+since; see `pipelines.store.report`).
 """
 
 from __future__ import annotations
@@ -36,10 +37,11 @@ def write_exports(
     out_dir: str | Path,
     run_ids: Sequence[int] | None = None,
     since: datetime | None = None,
+    spiders: Sequence[str] | None = None,
 ) -> ExportResult:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    report = store.report(run_ids=run_ids, since=since)
+    report = store.report(run_ids=run_ids, since=since, spiders=spiders)
     xlsx = write_flagged_xlsx(report, out / FLAGGED_XLSX)
     csv_path = write_flagged_csv(report.rows, out / FLAGGED_CSV)
     jsonl, listings = write_listings_jsonl(store, report.run_ids, out / LISTINGS_JSONL)

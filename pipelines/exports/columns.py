@@ -105,6 +105,7 @@ FLAGGED_COLUMNS: tuple[Column, ...] = (
     Column("reasons", 60, lambda row, rank: reasons_in_words(row.reasons)),
     Column("checks", 60, lambda row, rank: reason_details(row.reasons)),
     Column("relisted_from", 28, lambda row, rank: row.relisted_from),
+    Column("registry_change", 36, lambda row, rank: row.registry_change),
     Column("first_seen", 18, lambda row, rank: row.first_seen, "datetime"),
     Column("last_seen", 18, lambda row, rank: row.last_seen, "datetime"),
     Column("evidence_sha256", 20, lambda row, rank: row.evidence_sha256),

@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pipelines.exports.atomic import atomic_path
 from pipelines.exports.columns import FLAGGED_COLUMNS, VERDICT_WORDS
 from pipelines.store.models import DECISIONS
-from pipelines.store.report import GONE, ConfirmedRow, Report, RunReport, SellerRow
+from pipelines.store.report import GONE, ConfirmedRow, Report, RunReport, SellerRow, StaleScope
 
 SHEET_FLAGGED = "flagged"
 SHEET_SUMMARY = "run summary"
@@ -117,8 +117,9 @@ SUMMARY_LINES: tuple[tuple[str, str], ...] = (
     ("  new", "new"),
     ("  still flagged", "still_flagged"),
     ("  re-listings", "relisted"),
-    ("gone (flagged last run, not seen now)", "gone"),
-    ("coverage gaps (nothing is marked gone after one)", "coverage_gaps"),
+    ("gone (flagged, left a completely covered scope)", "gone"),
+    ("scopes completely covered (only these can mark gone)", "scopes_complete"),
+    ("coverage gaps", "coverage_gaps"),
     ("cleared (flagged last run, not flagged now)", "cleared"),
     ("dismissed, unchanged (not flagged again)", "dismissed_unchanged"),
     ("exposure of flagged (THB, price × sold)", "exposure"),
@@ -134,11 +135,11 @@ def _summary_value(summary: dict[str, Any], key: str) -> Any:
     if key in ("started_at", "finished_at") and value:
         return str(value).replace("+00:00", "")[:19].replace("T", " ")
     if key == "baseline_run_id" and value is None:
-        return "none (first complete run)"
+        return "none (no earlier complete run)"
     return value
 
 
-def _summary_sheet(sheet: Any, runs: Sequence[RunReport]) -> None:
+def _summary_sheet(sheet: Any, runs: Sequence[RunReport], stale: Sequence[StaleScope] = ()) -> None:
     headers = ["", *[f"run {run.run_id}" for run in runs]]
     _header(sheet, headers, [44, *[28] * len(runs)])
     lines: list[tuple[str, str]] = list(SUMMARY_LINES)
@@ -156,6 +157,14 @@ def _summary_sheet(sheet: Any, runs: Sequence[RunReport]) -> None:
             cells.append(_cell(sheet, value, "money" if key == "exposure" else "text"))
         sheet.append(cells)
     _finish_table(sheet, len(headers), len(lines))
+    if stale:
+        # Scopes whose newest run did not cover them: their flags above are from an older run.
+        sheet.append([])
+        title = WriteOnlyCell(sheet, value="not re-checked (newest run blocked, incomplete or stopped)")
+        title.font = Font(bold=True)
+        sheet.append([title])
+        for scope in stale:
+            sheet.append([_cell(sheet, scope.describe(), "text")])
 
 
 SELLER_HEADERS = (
@@ -230,7 +239,7 @@ def write_flagged_xlsx(report: Report, path: Path) -> Path:
     # Write-only: rows stream to the file as they are made, so a big export holds one row at a time.
     workbook = Workbook(write_only=True)
     _flagged_sheet(workbook.create_sheet(SHEET_FLAGGED), report)
-    _summary_sheet(workbook.create_sheet(SHEET_SUMMARY), report.runs)
+    _summary_sheet(workbook.create_sheet(SHEET_SUMMARY), report.runs, report.stale)
     _sellers_sheet(workbook.create_sheet(SHEET_SELLERS), report.sellers)
     _confirmed_sheet(workbook.create_sheet(SHEET_CONFIRMED), report.confirmed)
     with atomic_path(path) as temporary:

@@ -6,9 +6,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipelines.store.history import EvidenceRef, HistoryStore, NewDecision, RegistryRef, StoredListing
+from pipelines.store.history import (
+    EvidenceRef,
+    HistoryStore,
+    NewDecision,
+    RegistryRef,
+    ScopeCoverage,
+    StoredListing,
+)
 
-__all__ = ["EvidenceRef", "HistoryStore", "NewDecision", "RegistryRef", "StorePipeline", "StoredListing"]
+__all__ = [
+    "EvidenceRef",
+    "HistoryStore",
+    "NewDecision",
+    "RegistryRef",
+    "ScopeCoverage",
+    "StorePipeline",
+    "StoredListing",
+]
 
 
 def __getattr__(name: str) -> Any:

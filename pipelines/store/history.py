@@ -3,34 +3,63 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
+import socket
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
-from sqlalchemy import Engine, Table, select, update
+from sqlalchemy import Engine, Table, delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from matchers.verdict import FLAGGED_VERDICTS
 from matchers.verdict import Verdict as VerdictResult
 from pipelines.store.content import content_hash
 from pipelines.store.models import (
+    ABANDONED,
+    COMPLETE,
     DECISIONS,
-    FINISHED,
+    INTERRUPTED,
     RUNNING,
     Evidence,
     ListingRecord,
     Observation,
     ReviewDecision,
     Run,
+    RunScope,
     Verdict,
 )
+from pipelines.store.report import Report, build_report, summarise_run
 from pipelines.store.types import parse_utc, utcnow
 from pipelines.store.upsert import upsert
 from standards_data.database import Base, make_engine
 
-if TYPE_CHECKING:
-    from pipelines.store.report import Report
+logger = logging.getLogger(__name__)
+
+# A run stopped cleanly (`interrupted`) or whose process died (`abandoned`) resumes from its JOBDIR.
+_RESUMABLE = (INTERRUPTED, ABANDONED, RUNNING)
+# The scope of a run that recorded no per-scope coverage (no plan): the whole run.
+WHOLE_RUN = ""
+
+
+@dataclass(frozen=True)
+class ScopeCoverage:
+    """How a run covered one scope (a keyword or a shop's start URL), as recorded at its close."""
+
+    status: str
+    counts: Mapping[str, Any]
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
 
 
 @dataclass(frozen=True)
@@ -89,15 +118,17 @@ class HistoryStore:
     """Runs, listings, observations, verdicts, evidence and review decisions in one database.
 
     Writing (crawl):
-      - `start_run(spider, arguments, registry, job_dir=None) -> run_id`
-      - `record_observation(run_id, listing, verdict, registry, evidence=None) -> observation id`:
+      - `start_run(spider, arguments, registry, job_dir=None, batch="") -> run_id`: first marks every
+        `running` run whose process is dead `abandoned` (`abandon_dead_runs`).
+      - `record_observation(run_id, listing, verdict, registry, evidence=None, scope="") -> observation id`:
         one transaction per listing (listing upsert + verdict + evidence + observation), so a killed
         crawl leaves whole listings only, and a rerun updates instead of duplicating.
-      - `finish_run(run_id, stats, status="finished") -> summary dict` (also computes new/still/gone).
-      - `set_run_status(run_id, status)`.
+      - `finish_run(run_id, stats, status="complete", finish_reason=None, scopes=None) -> summary`:
+        records the status and the per-scope coverage *first*, then computes new/still/gone.
     Reading (export):
       - `report(run_ids=None, since=None) -> pipelines.store.report.Report`.
-      - `iter_observations(run_ids)` for listings.jsonl; `runs()`, `get_run(run_id)`.
+      - `iter_observations(run_ids)` for listings.jsonl; `runs(last=None)`, `get_run(run_id)`,
+        `run_scopes(run_id)`, `batch_runs(batch)`.
     Re-match (registry updates):
       - `iter_latest_listings()` yields every listing's latest observation;
       - `record_verdict(listing_key, content_hash, verdict, registry) -> verdict id`.
@@ -135,21 +166,29 @@ class HistoryStore:
         *,
         job_dir: str | None = None,
         started_at: datetime | None = None,
+        batch: str = "",
     ) -> int:
         """Open a run; with a `job_dir`, a crawl resumed from that JOBDIR continues its unfinished run."""
+        self.abandon_dead_runs()
         with self._sessions.begin() as session:
             if job_dir:
                 resumable = session.execute(
                     select(Run)
-                    .where(Run.spider == spider, Run.job_dir == job_dir, Run.status != FINISHED)
+                    .where(Run.spider == spider, Run.job_dir == job_dir, Run.status.in_(_RESUMABLE))
                     .order_by(Run.id.desc())
                     .limit(1)
                 ).scalar_one_or_none()
                 if resumable is not None:
                     resumable.status = RUNNING
                     resumable.finished_at = None
+                    resumable.finish_reason = None
+                    resumable.pid, resumable.host = os.getpid(), socket.gethostname()
+                    resumable.batch = batch or resumable.batch
                     return resumable.id
             run = Run(
+                pid=os.getpid(),
+                host=socket.gethostname(),
+                batch=batch,
                 spider=spider,
                 arguments=_json_safe(arguments),
                 job_dir=job_dir,
@@ -165,6 +204,25 @@ class HistoryStore:
             session.flush()
             return run.id
 
+    def abandon_dead_runs(self) -> list[int]:
+        """Mark `abandoned` every `running` run whose process is gone (killed with -9, machine reset).
+
+        A run records its pid and host at start; one on this host whose pid is not alive, or one
+        recorded before runs kept their process (no pid), can never close itself. Runs of other hosts
+        are left alone: their process cannot be checked from here.
+        """
+        here = socket.gethostname()
+        abandoned: list[int] = []
+        with self._sessions.begin() as session:
+            for run in session.execute(select(Run).where(Run.status == RUNNING)).scalars():
+                dead = run.pid is None or (run.host == here and not _process_alive(run.pid))
+                if dead:
+                    run.status = ABANDONED
+                    abandoned.append(run.id)
+        for run_id in abandoned:
+            logger.warning("tiswatch: run %d was left running by a dead process: marked abandoned", run_id)
+        return abandoned
+
     def record_observation(
         self,
         run_id: int,
@@ -172,6 +230,7 @@ class HistoryStore:
         verdict: VerdictResult | None,
         registry: RegistryRef,
         evidence: EvidenceRef | None = None,
+        scope: str = "",
     ) -> int:
         """Store what this run saw of one listing, in one transaction; returns the observation id."""
         data = _json_safe(listing)
@@ -233,12 +292,14 @@ class HistoryStore:
                     "currency": data.get("currency") or "THB",
                     "sold": data.get("sold"),
                     "content_hash": digest,
+                    "scope": scope,
                     "data": data,
                     "verdict_id": verdict_id,
                     "evidence_id": evidence_id,
                 },
                 keys=("run_id", "listing_key"),
                 update=(
+                    "scope",
                     "observed_at",
                     "title",
                     "price",
@@ -285,18 +346,42 @@ class HistoryStore:
             ),
         )
 
-    def finish_run(self, run_id: int, stats: Mapping[str, Any], status: str = FINISHED) -> dict[str, Any]:
-        """Close a run: store its stats, compute and store its summary (with new/still/gone), return it."""
-        from pipelines.store.report import summarise_run
+    def finish_run(
+        self,
+        run_id: int,
+        stats: Mapping[str, Any],
+        status: str = COMPLETE,
+        *,
+        finish_reason: str | None = None,
+        scopes: Mapping[str, ScopeCoverage] | None = None,
+    ) -> dict[str, Any]:
+        """Close a run: record its status, finish reason and per-scope coverage in one transaction,
+        *then* compute its summary (new / still flagged / gone) from what was recorded, and store it.
 
+        Without `scopes` the run is one scope (`WHOLE_RUN`) with the run's status.
+        """
+        coverage = dict(scopes) if scopes is not None else {WHOLE_RUN: ScopeCoverage(status, {})}
         with self._sessions.begin() as session:
             run = session.get(Run, run_id)
             if run is None:
                 raise KeyError(f"no run {run_id}")
-            run.stats = _json_safe(stats)
+            reason = finish_reason or stats.get("finish_reason") or None
+            # Scrapy's CoreStats may record the finish reason after this handler ran: keep it anyway.
+            run.stats = _json_safe({**stats, "finish_reason": reason} if reason else stats)
             run.finished_at = utcnow()
             run.status = status
-        summary = summarise_run(self, run_id)
+            run.finish_reason = reason
+            # A resumed run records its scopes again from the whole crawl's counters.
+            session.execute(delete(RunScope).where(RunScope.run_id == run_id))
+            for scope, covered in coverage.items():
+                session.add(
+                    RunScope(
+                        run_id=run_id, scope=scope, status=covered.status, counts=_json_safe(covered.counts)
+                    )
+                )
+        decisions = self.latest_decisions()
+        with self._sessions() as session:
+            summary = summarise_run(session, run_id, decisions)
         with self._sessions.begin() as session:
             session.execute(update(Run).where(Run.id == run_id).values(summary=_json_safe(summary)))
         return summary
@@ -311,15 +396,44 @@ class HistoryStore:
         with self._sessions() as session:
             return session.get(Run, run_id)
 
-    def runs(self) -> list[Run]:
+    def runs(self, last: int | None = None) -> list[Run]:
+        """Every run oldest first; with `last`, only the newest `last` runs (still oldest first)."""
         with self._sessions() as session:
-            return list(session.execute(select(Run).order_by(Run.id)).scalars())
+            query = select(Run).order_by(Run.id.desc())
+            if last is not None:
+                query = query.limit(last)
+            return list(reversed(session.execute(query).scalars().all()))
 
-    def report(self, run_ids: Sequence[int] | None = None, since: datetime | None = None) -> Report:
+    def run_scopes(self, run_id: int) -> dict[str, ScopeCoverage]:
+        with self._sessions() as session:
+            query = select(RunScope).where(RunScope.run_id == run_id).order_by(RunScope.id)
+            return {
+                row.scope: ScopeCoverage(row.status, row.counts) for row in session.execute(query).scalars()
+            }
+
+    def spiders_of(self, run_ids: Sequence[int]) -> list[str]:
+        with self._sessions() as session:
+            query = select(Run.spider).where(Run.id.in_(list(run_ids))).distinct()
+            return sorted(session.execute(query).scalars())
+
+    def batch_runs(self, batch: str) -> list[int]:
+        """Ids of the runs started together under `batch` (one `crawl --all`, one `demo`)."""
+        if not batch:
+            return []
+        with self._sessions() as session:
+            query = select(Run.id).where(Run.batch == batch).order_by(Run.id)
+            return list(session.execute(query).scalars())
+
+    def report(
+        self,
+        run_ids: Sequence[int] | None = None,
+        since: datetime | None = None,
+        spiders: Sequence[str] | None = None,
+    ) -> Report:
         """Flagged listings with marks, run summaries, per-seller and confirmed views (see report.py)."""
-        from pipelines.store.report import build_report
-
-        return build_report(self, run_ids=run_ids, since=since)
+        decisions = self.latest_decisions()
+        with self._sessions() as session:
+            return build_report(session, decisions, run_ids=run_ids, since=since, spiders=spiders)
 
     def iter_observations(
         self, run_ids: Iterable[int]

@@ -39,9 +39,22 @@ DISMISSED = "dismissed"
 NEEDS_INFO = "needs-info"
 DECISIONS = (CONFIRMED, DISMISSED, NEEDS_INFO)
 
-# Run statuses; other values are Scrapy close reasons (`shutdown`, `closespider_timeout`, ...).
+# Run statuses (`Run.status`). A run is `running` until its crawl closes; then its coverage decides:
+# `complete` (every planned scope covered to its last page, nothing lost), `incomplete` (a scope cut by
+# max_pages/max_depth, an unreadable page, a dropped or unstored listing), `blocked`, `failed`,
+# `interrupted` (Scrapy's finish reason was not `finished`: Ctrl-C, SIGTERM, CLOSESPIDER_*), or
+# `abandoned` (its process died without closing it; found by the next run's start).
 RUNNING = "running"
-FINISHED = "finished"
+COMPLETE = "complete"
+INCOMPLETE = "incomplete"
+BLOCKED = "blocked"
+FAILED = "failed"
+INTERRUPTED = "interrupted"
+ABANDONED = "abandoned"
+RUN_STATUSES = (RUNNING, COMPLETE, INCOMPLETE, BLOCKED, FAILED, INTERRUPTED, ABANDONED)
+# Scope statuses (`RunScope.status`): a scope is a keyword (marketplace spiders) or a shop start URL.
+NOT_CRAWLED = "not_crawled"
+SCOPE_STATUSES = (COMPLETE, INCOMPLETE, BLOCKED, FAILED, NOT_CRAWLED)
 
 
 class Run(Base):
@@ -57,7 +70,14 @@ class Run(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     status: Mapped[str] = mapped_column(String(64), default=RUNNING)
-    """`running` until the crawl closes, then `finished` or Scrapy's close reason."""
+    """One of `RUN_STATUSES`, recorded from the finish reason and the coverage before any judging."""
+    finish_reason: Mapped[str | None] = mapped_column(String(64), default=None)
+    """Scrapy's finish reason (`finished`, `shutdown`, `closespider_pagecount`, ...)."""
+    pid: Mapped[int | None] = mapped_column(Integer, default=None)
+    host: Mapped[str] = mapped_column(String(255), default="")
+    """Process id and host name of the crawl, so the next start can tell a dead run (`abandoned`)."""
+    batch: Mapped[str] = mapped_column(String(64), default="")
+    """Runs started together by one `tiswatch crawl --all` / `demo`: their export covers all of them."""
     registry_version: Mapped[int | None] = mapped_column(Integer, default=None)
     """Imported registry version matched against (None when the registry came from a CSV file)."""
     registry_ref: Mapped[str] = mapped_column(String(100), default="")
@@ -68,6 +88,21 @@ class Run(Base):
     """Scrapy's crawl stats at close (pages fetched, blocked, failed, dropped, ...)."""
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     """Counts computed at close: listings, verdicts, new / still flagged / gone, ..."""
+
+
+class RunScope(Base):
+    """How completely one run covered one scope (a keyword, or a shop's start URL)."""
+
+    __tablename__ = "run_scopes"
+    __table_args__ = (UniqueConstraint("run_id", "scope", name="uq_run_scopes_run_scope"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), index=True)
+    scope: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(32))
+    """One of `SCOPE_STATUSES`; `complete` only when the run was not interrupted either."""
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """The scope's coverage counts (pages fetched, listings, blocked, failed, ...)."""
 
 
 class ListingRecord(Base):
@@ -81,10 +116,11 @@ class ListingRecord(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     platform: Mapped[str] = mapped_column(String(100))
-    listing_id: Mapped[str] = mapped_column(String(255))
+    # Text: marketplaces send ids and SKUs of any length (a schema.org SKU over 255 characters).
+    listing_id: Mapped[str] = mapped_column(Text)
     url: Mapped[str] = mapped_column(Text, default="")
     title: Mapped[str] = mapped_column(Text, default="")
-    seller_id: Mapped[str] = mapped_column(String(255), default="")
+    seller_id: Mapped[str] = mapped_column(Text, default="")
     seller_name: Mapped[str] = mapped_column(Text, default="")
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     """Content hash of the latest observation."""
@@ -146,9 +182,13 @@ class Observation(Base):
     observed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     title: Mapped[str] = mapped_column(Text, default="")
     price: Mapped[float | None] = mapped_column(Float, default=None)
-    currency: Mapped[str] = mapped_column(String(8), default="THB")
+    # Text: the currency is read from the site (`priceCurrency` as a shop writes it), not always ISO.
+    currency: Mapped[str] = mapped_column(Text, default="THB")
     sold: Mapped[int | None] = mapped_column(Integer, default=None)
     content_hash: Mapped[str] = mapped_column(String(64))
+    scope: Mapped[str] = mapped_column(Text, default="")
+    """The keyword (or shop start URL) the run found the listing under: the scope whose complete
+    coverage alone may later mark the listing gone."""
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     """The listing as crawled (Listing contract), so exports and re-matches need no re-crawl."""
     verdict_id: Mapped[int | None] = mapped_column(ForeignKey("verdicts.id"), default=None)

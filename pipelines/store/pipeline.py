@@ -6,17 +6,14 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
-from scrapy import signals
 from sqlalchemy.exc import SQLAlchemyError
 
-from pipelines.context import RunContext
+from pipelines.context import RunContext, count_lost
 from pipelines.store.history import EvidenceRef
-from pipelines.store.models import FINISHED
 from pipelines.store.types import parse_utc, utcnow
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
-    from scrapy.spiders import Spider
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +22,10 @@ class StorePipeline:
     """One transaction per listing (listing, observation, verdict, evidence): a crawl killed with
     `kill -9` keeps every listing stored before it, whole, and a rerun updates instead of duplicating.
 
-    Opens the run when the spider opens (resuming it when the crawl resumes from the same `JOBDIR`),
-    closes it with the crawl's stats and summary, and records Scrapy's close reason as its status.
+    Opens the run when the spider opens (resuming it when the crawl resumes from the same `JOBDIR`).
+    The run is closed by `crawler.extensions.RunCloser` on `spider_closed`, when Scrapy's finish reason
+    is known. A listing that cannot be stored is logged, and counted (`store_errors`, in total and for
+    its scope): its scope, and so the run, is then incomplete.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -35,9 +34,7 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        pipeline = cls(crawler)
-        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
-        return pipeline
+        return cls(crawler)
 
     def open_spider(self) -> None:
         self.context.start()
@@ -45,16 +42,28 @@ class StorePipeline:
     def process_item(self, item: Any) -> Any:
         stats = self.crawler.stats
         assert stats is not None
-        listing = ItemAdapter(item).asdict()
-        key = (str(listing.get("platform")), str(listing.get("listing_id")))
-        verdict = self.context.pending_verdicts.pop(key, None)
+        adapter = ItemAdapter(item)
+        # The verdict (set by the match pipeline) and the scope travel on the item, not in the record.
+        verdict = adapter.get("verdict")
+        listing = {key: value for key, value in adapter.asdict().items() if key not in ("verdict", "scope")}
+        scope = str(adapter.get("scope") or "")
         try:
             self.context.store.record_observation(
-                self.context.start(), listing, verdict, self.context.registry.ref, self._evidence(listing)
+                self.context.start(),
+                listing,
+                verdict,
+                self.context.registry.ref,
+                self._evidence(listing),
+                scope=scope,
             )
-        except SQLAlchemyError:
-            logger.exception("tiswatch: could not store listing %s", listing.get("url"))
-            stats.inc_value("tiswatch/store/errors")
+        except SQLAlchemyError as error:
+            logger.error(
+                "tiswatch: could not store listing %s (scope %r): %s",
+                listing.get("url"),
+                scope,
+                str(error).splitlines()[0],
+            )
+            count_lost(stats, "store_errors", scope)
             return item
         stats.inc_value("tiswatch/store/stored")
         return item
@@ -74,12 +83,3 @@ class StorePipeline:
                     path=str(evidence.path_for(sha256).resolve()),
                 )
         return None
-
-    def close_spider(self) -> None:
-        self.context.finish()
-
-    def spider_closed(self, spider: Spider, reason: str) -> None:
-        # Runs after the pipelines closed: a crawl stopped early (Ctrl-C, CLOSESPIDER_*) is not a clean
-        # baseline for the next run's "gone" marks.
-        if reason != FINISHED and self.context.run_id is not None:
-            self.context.store.set_run_status(self.context.run_id, reason)

@@ -1,8 +1,15 @@
 """What changed since the last run: flagged listings marked new / still flagged / gone, re-listings,
 and the views the investigator's export is made of (run summary, per seller, confirmed).
 
-A run is compared with its *baseline*: the latest earlier run of the same spider that finished cleanly
-(a killed or interrupted run saw only part of the site, so it would turn everything else into "gone").
+A run is compared with its *baseline* for new / still flagged: the latest earlier `complete` run of the
+same spider. `gone` does not come from the baseline: a flagged listing is gone in a run only when the
+scope it was last seen under (its keyword, or its shop's start URL) was completely covered by that run
+and by no run between (the first complete coverage since it was last seen). Cut, blocked, failed,
+interrupted or re-scoped runs therefore never mark anything gone.
+
+Without run ids, a report shows per scope the newest complete coverage (and every run since, for the
+listings they saw), and names the scopes whose newest run did not cover them (`StaleScope`): their
+flags are "not re-checked since" that complete coverage.
 
 A listing counts as flagged in a run when the verdict that run gave it is flagged, unless its current
 review decision is `dismissed` and was made on the same content (same content hash): a dismissal holds
@@ -12,33 +19,34 @@ listing that changes shows up as *new* again.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import select
+from sqlalchemy import Integer, String, column, select, table
 from sqlalchemy.orm import Session
 
 from matchers.verdict import PRIORITY
 from pipelines.store.models import (
+    ABANDONED,
+    COMPLETE,
     CONFIRMED,
     DISMISSED,
-    FINISHED,
+    RUNNING,
     Evidence,
     ListingRecord,
     Observation,
     ReviewDecision,
     Run,
+    RunScope,
     Verdict,
 )
 from pipelines.store.types import utcnow
-
-if TYPE_CHECKING:
-    from pipelines.store.history import HistoryStore
 
 NEW = "new"
 STILL_FLAGGED = "still flagged"
@@ -93,6 +101,8 @@ class FlagRow:
     (`dismissed 2026-01-12 by somchai: ...`): why a dismissed listing is back."""
     decided_by: str = ""
     decided_at: datetime | None = None
+    registry_change: str = ""
+    """The re-match (and registry) that changed this listing's verdict since it was crawled, if any."""
 
     @property
     def exposure(self) -> float:
@@ -152,6 +162,37 @@ class RunReport:
     baseline_run_id: int | None
     summary: dict[str, Any]
     rows: list[FlagRow]
+    observed: set[int] = field(default_factory=set)
+    """Listing keys this run saw (flagged or not): a later run's sight of a listing replaces an
+    earlier run's row for it, even when the later verdict is not flagged."""
+
+
+@dataclass(frozen=True)
+class StaleScope:
+    """A scope whose newest run did not cover it completely: its flags are as of an older run."""
+
+    spider: str
+    scope: str
+    run_id: int
+    """The newest run that touched the scope."""
+    status: str
+    """The scope's status in that run (`blocked`, `incomplete`, ...)."""
+    run_started_at: datetime
+    last_complete_run_id: int | None
+    last_complete_at: datetime | None
+
+    def describe(self) -> str:
+        scope = self.scope or "(whole run)"
+        since = (
+            f"flags shown as of run {self.last_complete_run_id}, not re-checked since "
+            f"{self.last_complete_at:%Y-%m-%d %H:%M} UTC"
+            if self.last_complete_at is not None
+            else "never completely covered: its flags are only what partial runs saw"
+        )
+        return (
+            f"{self.spider} {scope}: run {self.run_id} {self.status} "
+            f"({self.run_started_at:%Y-%m-%d %H:%M} UTC); {since}"
+        )
 
 
 @dataclass
@@ -161,6 +202,8 @@ class Report:
     """Flagged (new, still flagged) then gone, highest priority and exposure first."""
     sellers: list[SellerRow]
     confirmed: list[ConfirmedRow]
+    stale: list[StaleScope] = field(default_factory=list)
+    """Scopes whose newest run was blocked, incomplete, failed or interrupted (default selection)."""
 
     @property
     def run_ids(self) -> list[int]:
@@ -184,6 +227,7 @@ class _ObservationView:
     currency: str
     sold: int | None
     content_hash: str
+    verdict_id: int | None
 
 
 @dataclass(slots=True)
@@ -228,6 +272,9 @@ class _Seen:
     evidence: _EvidenceView | None
     fields: dict[str, Any] = field(default_factory=dict)
     """The few fields of the crawled listing a row shows (`_ROW_FIELDS`), loaded for rows only."""
+    registry_change: str = ""
+    """Set when a later re-match judged this content differently from the crawl (see
+    `_apply_newest_judgements`)."""
 
 
 # What a row takes from the stored listing record (`Observation.data`) beyond the indexed columns.
@@ -241,6 +288,7 @@ _OBSERVATION_COLUMNS = (
     Observation.currency,
     Observation.sold,
     Observation.content_hash,
+    Observation.verdict_id,
 )
 _LISTING_COLUMNS = (
     ListingRecord.id,
@@ -276,7 +324,13 @@ def _verdict_view(columns: tuple[Any, ...]) -> _VerdictView | None:
     return _VerdictView(verdict, flagged, tis_number, licence_no, score, list(reasons or []))
 
 
-def _load_run(session: Session, run_id: int) -> dict[int, _Seen]:
+def _load_run(session: Session, run_id: int, newest: bool = True) -> dict[int, _Seen]:
+    return _load_observations(session, Observation.run_id == run_id, newest)
+
+
+def _load_observations(session: Session, condition: Any, newest: bool = True) -> dict[int, _Seen]:
+    """Observations with their listing, verdict and evidence; with `newest`, each with the newest
+    judgement of its content (a baseline keeps the judgement it had, so a registry change reads as new)."""
     # The whole crawled record (`Observation.data`: description, attributes…) is most of a row's size
     # and only the flagged rows need a few of its fields: `_load_fields` reads those.
     query = (
@@ -284,7 +338,7 @@ def _load_run(session: Session, run_id: int) -> dict[int, _Seen]:
         .join(ListingRecord, Observation.listing_key == ListingRecord.id)
         .outerjoin(Verdict, Observation.verdict_id == Verdict.id)
         .outerjoin(Evidence, Observation.evidence_id == Evidence.id)
-        .where(Observation.run_id == run_id)
+        .where(condition)
         .order_by(Observation.id)
     )
     ends = list(
@@ -304,7 +358,73 @@ def _load_run(session: Session, run_id: int) -> dict[int, _Seen]:
             _verdict_view(verdict),
             _EvidenceView(*evidence) if evidence[0] is not None else None,
         )
+    if newest:
+        _apply_newest_judgements(session, seen)
     return seen
+
+
+# `rematch_changes` (pipelines/rematch.py) read as a plain table: the re-match module builds on the store.
+_REMATCH_CHANGES = table(
+    "rematch_changes",
+    column("rematch_id", Integer),
+    column("new_verdict_id", Integer),
+    column("old_verdict", String),
+    column("new_verdict", String),
+    column("explanation", String),
+)
+_REMATCH_RUNS = table(
+    "rematch_runs", column("id", Integer), column("started_at", String), column("registry_ref", String)
+)
+
+
+def _apply_newest_judgements(session: Session, seen: dict[int, _Seen]) -> None:
+    """Give each observation the newest judgement of its content (a re-match after a registry or
+    vocabulary change stores one), and say which re-match made it: a listing a revocation newly flags
+    reaches the next export, marked with the change behind it."""
+    keys = sorted(seen)
+    for start in range(0, len(keys), 500):
+        batch = keys[start : start + 500]
+        query = (
+            select(Verdict.id, Verdict.listing_key, Verdict.content_hash, *_VERDICT_COLUMNS)
+            .where(Verdict.listing_key.in_(batch))
+            .order_by(Verdict.judged_at, Verdict.id)
+        )
+        newest: dict[tuple[int, str], tuple[Any, ...]] = {}
+        for row in session.execute(query):
+            newest[(row[1], row[2])] = tuple(row)
+        changed = {
+            key: newest_row
+            for key, item in seen.items()
+            if key in batch
+            and (newest_row := newest.get((key, item.observation.content_hash))) is not None
+            and newest_row[0] != item.observation.verdict_id
+        }
+        if not changed:
+            continue
+        causes: dict[int, str] = {}
+        cause_query = (
+            select(
+                _REMATCH_CHANGES.c.new_verdict_id,
+                _REMATCH_CHANGES.c.rematch_id,
+                _REMATCH_RUNS.c.started_at,
+                _REMATCH_RUNS.c.registry_ref,
+                _REMATCH_CHANGES.c.old_verdict,
+                _REMATCH_CHANGES.c.new_verdict,
+                _REMATCH_CHANGES.c.explanation,
+            )
+            .join(_REMATCH_RUNS, _REMATCH_RUNS.c.id == _REMATCH_CHANGES.c.rematch_id)
+            .where(_REMATCH_CHANGES.c.new_verdict_id.in_([row[0] for row in changed.values()]))
+            .order_by(_REMATCH_CHANGES.c.rematch_id)
+        )
+        for verdict_id, rematch_id, started_at, ref, old, new, explanation in session.execute(cause_query):
+            causes[verdict_id] = (
+                f"rematch {rematch_id} ({str(started_at)[:10]}, registry {ref}): "
+                f"{old or 'not judged'} -> {new}: {explanation}"
+            )
+        for key, newest_row in changed.items():
+            item = seen[key]
+            item.verdict = _verdict_view(newest_row[3:])
+            item.registry_change = causes.get(newest_row[0], "")
 
 
 def _load_fields(session: Session, seen: Iterable[_Seen]) -> None:
@@ -319,8 +439,8 @@ def _load_fields(session: Session, seen: Iterable[_Seen]) -> None:
 
 
 def _baseline(session: Session, run: Run, before: datetime | None = None) -> Run | None:
-    """The latest cleanly finished run of the same spider that started before `run` (or `before`)."""
-    query = select(Run).where(Run.spider == run.spider, Run.status == FINISHED, Run.id != run.id)
+    """The latest complete run of the same spider that started before `run` (or `before`)."""
+    query = select(Run).where(Run.spider == run.spider, Run.status == COMPLETE, Run.id != run.id)
     query = query.where(Run.started_at < before) if before is not None else query.where(Run.id < run.id)
     return session.execute(query.order_by(Run.started_at.desc(), Run.id.desc()).limit(1)).scalar_one_or_none()
 
@@ -387,6 +507,7 @@ def _row(seen: _Seen, run: Run, mark: str, decisions: dict[int, ReviewDecision])
         previous_decision=_describe(decision, same_content),
         decided_by=decision.reviewer if decision else "",
         decided_at=decision.decided_at if decision else None,
+        registry_change=seen.registry_change,
     )
 
 
@@ -443,6 +564,10 @@ _COVERAGE_GAP_COUNTS = (
     ("tiswatch/failed", "pages failed"),
     ("tiswatch/result_pages_unreadable", "result pages unreadable"),
     ("tiswatch/links_not_followed", "shop links not followed (page budget or depth)"),
+    ("tiswatch/parse_errors", "pages or records unreadable"),
+    ("tiswatch/dropped", "listings dropped (no usable id, URL or title)"),
+    ("tiswatch/store_errors", "listings not stored (database errors)"),
+    ("tiswatch/unjudged", "listings the matcher failed on"),
 )
 
 
@@ -463,11 +588,79 @@ def _stat(stats: dict[str, Any], *keys: str) -> int:
     return 0
 
 
+def complete_scopes(session: Session, run: Run) -> set[str]:
+    """The scopes `run` covered completely (none for a run still running, interrupted or abandoned:
+    their scopes are never recorded as complete)."""
+    query = select(RunScope.scope).where(RunScope.run_id == run.id, RunScope.status == COMPLETE)
+    return set(session.execute(query).scalars())
+
+
+def _gone(
+    session: Session, run: Run, decisions: dict[int, ReviewDecision]
+) -> tuple[dict[int, _Seen], dict[int, int]]:
+    """Flagged listings gone in `run`: last seen (by this spider) before it, under a scope this run
+    covered completely, with no complete coverage of that scope in between. Returns their last
+    observations and the run each was last seen in."""
+    covered = complete_scopes(session, run)
+    if not covered:
+        return {}, {}
+    last_seen = (
+        select(ListingRecord.id, ListingRecord.last_run_id, Observation.id)
+        .join(
+            Observation,
+            (Observation.listing_key == ListingRecord.id) & (Observation.run_id == ListingRecord.last_run_id),
+        )
+        .join(Run, Run.id == Observation.run_id)
+        .where(Run.spider == run.spider, ListingRecord.last_run_id < run.id, Observation.scope.in_(covered))
+    )
+    candidates = {
+        key: (last_run, observation_id) for key, last_run, observation_id in session.execute(last_seen)
+    }
+    if not candidates:
+        return {}, {}
+    # Earlier complete coverage of each scope: a listing is gone once, in the first one after it left.
+    earlier: dict[str, list[int]] = defaultdict(list)
+    query = (
+        select(RunScope.scope, RunScope.run_id)
+        .join(Run, Run.id == RunScope.run_id)
+        .where(
+            Run.spider == run.spider,
+            RunScope.status == COMPLETE,
+            RunScope.scope.in_(covered),
+            RunScope.run_id < run.id,
+        )
+        .order_by(RunScope.run_id)
+    )
+    for scope, run_id in session.execute(query):
+        earlier[scope].append(run_id)
+    observation_ids = sorted(observation_id for _, observation_id in candidates.values())
+    seen: dict[int, _Seen] = {}
+    scopes: dict[int, str] = {}
+    for start in range(0, len(observation_ids), 500):
+        batch = observation_ids[start : start + 500]
+        seen.update(_load_observations(session, Observation.id.in_(batch)))
+        for key, scope in session.execute(
+            select(Observation.listing_key, Observation.scope).where(Observation.id.in_(batch))
+        ):
+            scopes[key] = scope
+    gone: dict[int, _Seen] = {}
+    last_runs: dict[int, int] = {}
+    for key, item in seen.items():
+        last_run = candidates[key][0]
+        runs_between = earlier.get(scopes.get(key, ""), [])
+        if bisect.bisect_right(runs_between, last_run) < len(runs_between):
+            continue  # an earlier complete coverage already found it gone
+        if _flagged(item, decisions):
+            gone[key] = item
+            last_runs[key] = last_run
+    return gone, last_runs
+
+
 def compare_runs(
     session: Session, run: Run, baseline_run: Run | None, decisions: dict[int, ReviewDecision]
 ) -> RunReport:
     current = _load_run(session, run.id)
-    baseline = _load_run(session, baseline_run.id) if baseline_run else {}
+    baseline = _load_run(session, baseline_run.id, newest=False) if baseline_run else {}
     baseline_flagged = {key for key, seen in baseline.items() if _flagged(seen, decisions)}
 
     flagged_now: list[tuple[_Seen, str]] = []
@@ -484,15 +677,17 @@ def compare_runs(
             flagged_now.append((seen, STILL_FLAGGED if key in baseline_flagged else NEW))
         elif seen.verdict.flagged:
             dismissed_unchanged += 1
-    gone_keys = baseline_flagged - set(current)
-    assert baseline_run is not None or not gone_keys
     gaps = coverage_gaps(run.stats or {})
-    if gaps:
-        # A run that did not see the whole market cannot tell a listing taken down from one it missed.
-        gone_keys = set()
-    _load_fields(session, [seen for seen, _ in flagged_now] + [baseline[key] for key in gone_keys])
+    covered = complete_scopes(session, run)
+    # Per scope: a listing missed by a cut, block or re-scoped plan is never taken for one taken down.
+    gone_seen, last_runs = _gone(session, run, decisions)
+    _load_fields(session, [seen for seen, _ in flagged_now] + list(gone_seen.values()))
     rows = [_row(seen, run, mark, decisions) for seen, mark in flagged_now]
-    gone = [_row(baseline[key], baseline_run, GONE, decisions) for key in gone_keys] if baseline_run else []
+    runs_by_id: dict[int, Run] = {}
+    gone = []
+    for key, seen_before in gone_seen.items():
+        last_run = runs_by_id.setdefault(last_runs[key], session.get(Run, last_runs[key]) or run)
+        gone.append(_row(seen_before, last_run, GONE, decisions))
     cleared = len((baseline_flagged & set(current)) - {row.listing_key for row in rows})
     relisted = _find_relistings(
         session,
@@ -523,7 +718,8 @@ def compare_runs(
         "registry_version": run.registry_version,
         "baseline_run_id": baseline_run.id if baseline_run else None,
         # Coverage counters of the spiders (crawler/coverage.py); raw Scrapy counts when they are absent.
-        "pages_fetched": _stat(stats, "tiswatch/pages_fetched", "downloader/response_count"),
+        # The spiders' own count only: Scrapy's response count includes blocked answers.
+        "pages_fetched": _stat(stats, "tiswatch/pages_fetched"),
         "pages_blocked": _stat(stats, "tiswatch/blocked"),
         "pages_failed": _stat(stats, "tiswatch/failed"),
         "parse_errors": _stat(stats, "tiswatch/parse_errors"),
@@ -540,21 +736,30 @@ def compare_runs(
         "still_flagged": sum(1 for row in rows if row.mark == STILL_FLAGGED),
         "gone": len(gone),
         "coverage_gaps": gaps,
-        "gone_assessed": not gaps,
+        "scopes_complete": len(covered),
+        "gone_assessed": bool(covered),
         "cleared": cleared,
         "relisted": relisted,
         "exposure": round(sum(row.exposure for row in rows), 2),
     }
     return RunReport(
-        run_id=run.id, baseline_run_id=summary["baseline_run_id"], summary=summary, rows=rows + gone
+        run_id=run.id,
+        baseline_run_id=summary["baseline_run_id"],
+        summary=summary,
+        rows=rows + gone,
+        observed=set(current),
     )
 
 
 def _select_runs(
-    session: Session, run_ids: Sequence[int] | None, since: datetime | None
-) -> list[tuple[Run, Run | None]]:
-    """Runs of the report with their baselines: given ids, the latest per spider since a date, or the
-    latest finished run of every spider."""
+    session: Session,
+    run_ids: Sequence[int] | None,
+    since: datetime | None,
+    spiders: Sequence[str] | None = None,
+) -> tuple[list[tuple[Run, Run | None]], list[StaleScope]]:
+    """Runs of the report with their baselines: the given ids; else, per spider, every run since the
+    oldest of its scopes' newest complete coverage (so each scope shows its newest complete coverage
+    and what later runs saw), with the scopes those later runs left uncovered."""
     if run_ids:
         runs = []
         for run_id in run_ids:
@@ -562,16 +767,74 @@ def _select_runs(
             if run is None:
                 raise KeyError(f"no run {run_id} in the database")
             runs.append(run)
-        return [(run, _baseline(session, run)) for run in runs]
-    query = select(Run).where(Run.status == FINISHED)
+        return [(run, _baseline(session, run)) for run in runs], []
+    query = select(Run).where(Run.status != RUNNING)
+    if spiders is not None:
+        query = query.where(Run.spider.in_(list(spiders)))
     if since is not None:
         query = query.where(Run.started_at >= since)
-    latest: dict[str, Run] = {}
-    for run in session.execute(query.order_by(Run.started_at, Run.id)).scalars():
-        latest[run.spider] = run
-    return [
-        (run, _baseline(session, run, before=since)) for run in sorted(latest.values(), key=lambda r: r.id)
+    by_spider: dict[str, list[Run]] = defaultdict(list)
+    for run in session.execute(query.order_by(Run.id)).scalars():
+        by_spider[run.spider].append(run)
+    selected: list[Run] = []
+    stale: list[StaleScope] = []
+    for _, runs in sorted(by_spider.items()):
+        cutoff, spider_stale = _coverage_window(session, runs)
+        # `--since`: everything that happened since the date, not only the newest coverage.
+        selected.extend(run for run in runs if since is not None or run.id >= cutoff)
+        stale.extend(spider_stale)
+    selected.sort(key=lambda run: run.id)
+    return [(run, _baseline(session, run, before=since)) for run in selected], stale
+
+
+def _coverage_window(session: Session, runs: list[Run]) -> tuple[int, list[StaleScope]]:
+    """The first run id a spider's default report needs, and its scopes not covered by their newest run."""
+    by_id = {run.id: run for run in runs}
+    newest: dict[str, tuple[int, str]] = {}
+    newest_complete: dict[str, int] = {}
+    ids = sorted(by_id)
+    for start in range(0, len(ids), 500):
+        query = select(RunScope.run_id, RunScope.scope, RunScope.status).where(
+            RunScope.run_id.in_(ids[start : start + 500])
+        )
+        for run_id, scope, status in session.execute(query.order_by(RunScope.run_id)):
+            newest[scope] = (run_id, status)
+            if status == COMPLETE:
+                newest_complete[scope] = run_id
+    # A run whose process died recorded no scope: all of it is a blind spot since the last coverage.
+    last_complete = max(newest_complete.values(), default=None)
+    stale = [
+        StaleScope(
+            spider=run.spider,
+            scope="",
+            run_id=run.id,
+            status=run.status,
+            run_started_at=run.started_at,
+            last_complete_run_id=last_complete,
+            last_complete_at=by_id[last_complete].started_at if last_complete else None,
+        )
+        for run in runs
+        if run.status == ABANDONED and run.id > (last_complete or 0)
     ]
+    if not newest:
+        return ids[-1], stale  # runs that recorded no scope at all (they never closed): the newest only
+    starts = [newest_complete.get(scope, run_id) for scope, (run_id, _) in newest.items()]
+    for scope, (run_id, status) in sorted(newest.items()):
+        if status == COMPLETE:
+            continue
+        complete_id = newest_complete.get(scope)
+        stale.append(
+            StaleScope(
+                spider=by_id[run_id].spider,
+                scope=scope,
+                run_id=run_id,
+                status=status,
+                run_started_at=by_id[run_id].started_at,
+                last_complete_run_id=complete_id,
+                last_complete_at=by_id[complete_id].started_at if complete_id else None,
+            )
+        )
+    return min(starts), stale
 
 
 def _seller_rows(session: Session, report_runs: list[RunReport], rows: list[FlagRow]) -> list[SellerRow]:
@@ -670,33 +933,35 @@ def _confirmed_rows(
 
 
 def build_report(
-    store: HistoryStore, run_ids: Sequence[int] | None = None, since: datetime | None = None
+    session: Session,
+    decisions: dict[int, ReviewDecision],
+    run_ids: Sequence[int] | None = None,
+    since: datetime | None = None,
+    spiders: Sequence[str] | None = None,
 ) -> Report:
-    decisions = store.latest_decisions()
-    with store.session() as session:
-        selected = _select_runs(session, run_ids, since)
-        report_runs = [compare_runs(session, run, baseline, decisions) for run, baseline in selected]
-        # A listing appears once: from the latest run of the report that has it.
-        rows_by_listing: dict[int, FlagRow] = {}
-        for run_report in sorted(report_runs, key=lambda r: r.run_id):
-            for row in run_report.rows:
-                previous = rows_by_listing.get(row.listing_key)
-                if previous is None or previous.mark == GONE or row.mark != GONE:
-                    rows_by_listing[row.listing_key] = row
-        rows = sorted(rows_by_listing.values(), key=FlagRow.sort_key)
-        sellers = _seller_rows(session, report_runs, rows)
-        confirmed = _confirmed_rows(session, report_runs, decisions)
-    return Report(runs=report_runs, rows=rows, sellers=sellers, confirmed=confirmed)
+    """The report of some runs (or the default selection of every spider or of `spiders`, see
+    `_select_runs`), with decisions as they stand now (`HistoryStore.latest_decisions`)."""
+    selected, stale = _select_runs(session, run_ids, since, spiders)
+    report_runs = [compare_runs(session, run, baseline, decisions) for run, baseline in selected]
+    # A listing appears once: as the newest run of the report that saw it (or found it gone) shows it.
+    rows_by_listing: dict[int, FlagRow] = {}
+    for run_report in sorted(report_runs, key=lambda r: r.run_id):
+        for key in run_report.observed:
+            rows_by_listing.pop(key, None)
+        for row in run_report.rows:
+            rows_by_listing[row.listing_key] = row
+    rows = sorted(rows_by_listing.values(), key=FlagRow.sort_key)
+    sellers = _seller_rows(session, report_runs, rows)
+    confirmed = _confirmed_rows(session, report_runs, decisions)
+    return Report(runs=report_runs, rows=rows, sellers=sellers, confirmed=confirmed, stale=stale)
 
 
-def summarise_run(store: HistoryStore, run_id: int) -> dict[str, Any]:
+def summarise_run(session: Session, run_id: int, decisions: dict[int, ReviewDecision]) -> dict[str, Any]:
     """The summary of one run against its baseline, with decisions as they stand now."""
-    decisions = store.latest_decisions()
-    with store.session() as session:
-        run = session.get(Run, run_id)
-        if run is None:
-            raise KeyError(f"no run {run_id}")
-        summary = compare_runs(session, run, _baseline(session, run), decisions).summary
+    run = session.get(Run, run_id)
+    if run is None:
+        raise KeyError(f"no run {run_id}")
+    summary = compare_runs(session, run, _baseline(session, run), decisions).summary
     summary["summarised_at"] = utcnow().isoformat()
     return summary
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -39,6 +40,8 @@ class TestSite:
     def __init__(self) -> None:
         self.routes: list[Route] = []
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.request_times: list[tuple[str, float]] = []
+        """(path, time.monotonic()) of every request, for politeness checks."""
         self._lock = threading.Lock()
         site = self
 
@@ -48,6 +51,7 @@ class TestSite:
                 query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
                 with site._lock:
                     site.requests.append((parts.path, query))
+                    site.request_times.append((parts.path, time.monotonic()))
                 answer = site.answer_for(parts.path, query)
                 self.send_response(answer.status)
                 self.send_header("Content-Type", answer.content_type)

@@ -59,7 +59,7 @@ def test_blocked_keyword_is_reported_blocked_and_the_run_exits_non_zero(tmp_path
     assert summary["blocked"] == 1
     blocked, helmet = summary["keywords"]["ปลั๊กพ่วง"], summary["keywords"]["หมวกกันน็อค"]
     assert (blocked["status"], blocked["blocked"], blocked["listings"]) == ("blocked", 1, 0)
-    assert helmet["status"] == "ok" and helmet["listings"] == helmets > 0
+    assert helmet["status"] == "complete" and helmet["listings"] == helmets > 0
     assert "BLOCKED" in result.stdout and "ปลั๊กพ่วง" in result.stdout
     # The unblocked keyword's listings went through the whole pipeline: stored, matched, exported.
     rows = read_jsonl(out / "listings.jsonl")
@@ -90,7 +90,7 @@ def test_a_clean_crawl_exits_zero_and_writes_listings_and_summary(tmp_path):
         )
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert summary["status"] == "ok" and summary["blocked"] == summary["failed"] == 0
+    assert summary["status"] == "complete" and summary["blocked"] == summary["failed"] == 0
     assert summary["listings"] > 0
     assert summary["pages_fetched"] > summary["listings"]  # catalog pages + one product page per listing
     assert set(summary["keywords"]) >= {"ปลั๊กพ่วง"}
@@ -98,7 +98,7 @@ def test_a_clean_crawl_exits_zero_and_writes_listings_and_summary(tmp_path):
     rows = read_jsonl(out / "listings.jsonl")
     assert len(rows) == summary["listings"] == len({row["listing_id"] for row in rows})
     assert summary["verdicts"] and sum(summary["verdicts"].values()) == len(rows)
-    assert "OK" in result.stdout
+    assert "COMPLETE" in result.stdout
 
 
 def test_bad_arguments_are_usage_errors(tmp_path):
@@ -192,12 +192,26 @@ def test_crawl_all_resumes_a_cleanly_stopped_run_from_its_jobdir(tmp_path):
         assert crawl["finish_reason"] == "shutdown" and crawl["status"] == "interrupted"
         assert (state / "jobs" / "lazada-plugs").is_dir()
         fetched_first = market.request_counts()["lazada_product"]
+        # The database and the workbook say the same as the console and summary.json, and the stop
+        # marks nothing gone.
+        from openpyxl import load_workbook
+
+        from pipelines.store import HistoryStore
+
+        [stopped] = HistoryStore.from_url(f"sqlite:///{db}").runs()
+        assert (stopped.status, stopped.finish_reason) == ("interrupted", "shutdown")
+        assert stopped.summary["gone"] == 0 and not stopped.summary["gone_assessed"]
+        sheet = load_workbook(out / "flagged.xlsx")["run summary"]
+        statuses = [row[1] for row in sheet.iter_rows(values_only=True) if row and row[0] == "status"]
+        assert statuses == ["interrupted"]
 
         second = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=180)
     assert second.returncode == 0, second.stderr[-3000:]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))["crawls"]["lazada-plugs"]
     assert summary["resumed"] is True and summary["finish_reason"] == "finished"
     assert not (state / "jobs" / "lazada-plugs").exists()  # finished: the next run starts afresh
+    [resumed] = HistoryStore.from_url(f"sqlite:///{db}").runs()  # the same run, continued
+    assert (resumed.id, resumed.status, resumed.finish_reason) == (stopped.id, "complete", "finished")
     # Counts carry over the stop: the resumed summary covers the whole crawl…
     assert summary["listings"] == len(expected)
     # …and the pages fetched before the stop were not fetched again (allowing those in flight).

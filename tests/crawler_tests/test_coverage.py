@@ -30,7 +30,7 @@ def test_an_unreadable_result_page_makes_its_keyword_and_the_run_incomplete():
         ),
         "shopee",
     )
-    assert summary["keywords"][PLUG]["status"] == "ok"
+    assert summary["keywords"][PLUG]["status"] == "complete"
     assert summary["keywords"][IRON]["status"] == "incomplete"
     assert summary["status"] == "incomplete" and summary["result_pages_unreadable"] == 1
     outcome = CrawlOutcome(CrawlPlan("shopee"), summary, {})
@@ -38,11 +38,28 @@ def test_an_unreadable_result_page_makes_its_keyword_and_the_run_incomplete():
     assert combine_summaries([outcome])["status"] == "incomplete"
 
 
-def test_a_parse_error_on_a_product_page_alone_leaves_the_run_ok():
+def test_a_parse_error_on_a_product_page_makes_its_keyword_and_the_run_incomplete():
+    # An unreadable page is a blind spot (its spec table, its licence text) even when the card is kept.
     summary = build_summary(
         stats_of({PLUG: {"pages_fetched": 5, "listings": 4, "parse_errors": 1}}), "lazada"
     )
-    assert summary["keywords"][PLUG]["status"] == "ok" and summary["status"] == "ok"
+    assert summary["keywords"][PLUG]["status"] == "incomplete" and summary["status"] == "incomplete"
+
+
+def test_listings_lost_between_page_and_database_make_the_run_incomplete():
+    for lost in ("dropped", "store_errors", "unjudged"):
+        summary = build_summary(
+            stats_of({PLUG: {"pages_fetched": 5, "listings": 4, lost: 1}}),
+            "lazada",
+        )
+        assert summary["keywords"][PLUG]["status"] == "incomplete", lost
+        assert summary["status"] == "incomplete" and summary[lost] == 1, lost
+
+
+def test_keywords_of_an_interrupted_run_are_never_complete():
+    stats = stats_of({PLUG: {"pages_fetched": 3, "listings": 3}}, finish_reason="shutdown")
+    summary = build_summary(stats, "shopee")
+    assert summary["status"] == "interrupted" and summary["keywords"][PLUG]["status"] == "incomplete"
 
 
 def test_a_keyword_with_no_page_fetched_makes_the_run_incomplete():

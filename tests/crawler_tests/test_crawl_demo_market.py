@@ -84,7 +84,7 @@ async def test_schema_org_spider_reads_the_demo_shop_from_its_sitemap(tmp_path):
             entry.listing_id("shop"): entry for entry in market.catalogue if "shop" in entry.platforms
         }
     found = result.by_id()
-    assert result.summary["status"] == "ok"
+    assert result.summary["status"] == "complete"
     assert set(found) == set(shop_entries)
     some_id = sorted(found)[0]
     assert found[some_id].title == shop_entries[some_id].title
@@ -104,7 +104,7 @@ async def test_lazada_slider_redirect_is_a_blocked_keyword_not_an_empty_one(tmp_
         helmets = len(market.catalogue.search("หมวกกันน็อค", "lazada"))
     keywords = result.summary["keywords"]
     assert keywords["ปลั๊กพ่วง"]["status"] == "blocked" and keywords["ปลั๊กพ่วง"]["listings"] == 0
-    assert keywords["หมวกกันน็อค"]["status"] == "ok" and keywords["หมวกกันน็อค"]["listings"] == helmets
+    assert keywords["หมวกกันน็อค"]["status"] == "complete" and keywords["หมวกกันน็อค"]["listings"] == helmets
     assert result.summary["blocked_by"] == {"challenge_page": 1}
     assert result.summary["status"] == "blocked"
 
@@ -126,5 +126,5 @@ async def test_rate_limited_searches_slow_the_crawl_down_and_are_retried(tmp_pat
             for entry in market.catalogue.search(keyword, "shopee")[:60]
         }
     assert result.stats["tiswatch/throttled"] >= 1  # 429s were seen and the site slowed down for
-    assert result.summary["status"] == "ok" and result.summary["blocked"] == 0
+    assert result.summary["status"] == "complete" and result.summary["blocked"] == 0
     assert set(result.ids()) == expected  # every search got through in the end

@@ -220,7 +220,7 @@ async def test_traffic_guard_answer_to_a_catalog_page_blocks_the_keyword(tmp_pat
 
 
 @deferred_f_from_coro_f
-async def test_unreadable_product_page_is_a_parse_error_but_leaves_the_keyword_complete(tmp_path):
+async def test_unreadable_product_page_keeps_the_card_and_leaves_the_keyword_incomplete(tmp_path):
     card = lazada_card(4400000001, "สวิตช์ไฟ 2 ทาง Bticino มอก.824", "120.00", brand="Bticino")
     page = lazada_product_page(4400000001, "สวิตช์ไฟ 2 ทาง", "Bticino", 120.0, DESCRIPTION, {}, json_ld=False)
     with TestSite() as site:
@@ -232,8 +232,12 @@ async def test_unreadable_product_page_is_a_parse_error_but_leaves_the_keyword_c
     assert result.ids() == ["4400000001"]  # the card is kept
     summary = result.summary
     switch = summary["keywords"][SWITCH]
-    assert (switch["parse_errors"], switch["result_pages_unreadable"], switch["status"]) == (1, 0, "ok")
-    assert summary["status"] == "ok"
+    assert (switch["parse_errors"], switch["result_pages_unreadable"], switch["status"]) == (
+        1,
+        0,
+        "incomplete",
+    )
+    assert summary["status"] == "incomplete"
 
 
 @deferred_f_from_coro_f
@@ -317,7 +321,7 @@ async def test_product_page_redirected_to_another_item_or_the_home_page_keeps_th
 
     plug = result.summary["keywords"][PLUG]
     assert (plug["not_found"], plug["field_problems"], plug["parse_errors"]) == (1, 1, 0)
-    assert plug["status"] == "ok"
+    assert plug["status"] == "complete"
     assert "is item 4599999001's" in caplog.text
 
 

@@ -41,7 +41,7 @@ async def test_lazada_pages_on_when_total_results_is_below_the_cards_served(tmp_
         assert site.hits("/catalog/") == 4  # stopped by the empty page, not by max_pages
     assert len(result.items) == 100
     helmet = result.summary["keywords"][HELMET]
-    assert (helmet["listings"], helmet["pages_fetched"], helmet["status"]) == (100, 4, "ok")
+    assert (helmet["listings"], helmet["pages_fetched"], helmet["status"]) == (100, 4, "complete")
     assert helmet["repeated_pages"] == 0
 
 
@@ -62,7 +62,7 @@ async def test_lazada_stops_a_keyword_whose_pages_repeat_the_same_cards(tmp_path
         assert site.hits("/catalog/") == 2
     assert len(result.items) == 40
     strip = result.summary["keywords"][STRIP]
-    assert (strip["repeated_pages"], strip["duplicates"], strip["status"]) == (1, 40, "ok")
+    assert (strip["repeated_pages"], strip["duplicates"], strip["status"]) == (1, 40, "complete")
     assert result.summary["repeated_pages"] == 1
 
 
@@ -83,4 +83,4 @@ async def test_shopee_stops_a_keyword_whose_pages_repeat_the_same_items(tmp_path
         assert site.hits(SEARCH_PATH) == 2
     assert len(result.items) == 4
     torch = result.summary["keywords"][TORCH]
-    assert (torch["repeated_pages"], torch["duplicates"], torch["status"]) == (1, 4, "ok")
+    assert (torch["repeated_pages"], torch["duplicates"], torch["status"]) == (1, 4, "complete")

@@ -82,7 +82,7 @@ async def test_shopee_crawl_reports_listings_blocks_and_broken_pages_per_keyword
     assert summary["blocked_by"] == {"shopee_90309999": 1}
     keywords = summary["keywords"]
     # Which keyword meets the shared listing first depends on answer order; it is counted once.
-    assert keywords[PLUG]["pages_fetched"] == 2 and keywords[PLUG]["status"] == "ok"
+    assert keywords[PLUG]["pages_fetched"] == 2 and keywords[PLUG]["status"] == "complete"
     assert keywords[PLUG]["listings"] + keywords[STRIP]["listings"] == 4
     assert keywords[PLUG]["duplicates"] + keywords[STRIP]["duplicates"] == 1
     assert (keywords[POWERBANK]["blocked"], keywords[POWERBANK]["listings"]) == (1, 0)
@@ -137,7 +137,7 @@ async def test_collection_cards_in_results_are_skipped_without_a_parse_error(tmp
     summary = result.summary
     assert summary["parse_errors"] == 0 and summary["keywords"][PLUG]["parse_errors"] == 0
     assert result.stats["tiswatch/skipped_cards"] == 1
-    assert summary["status"] == "ok"
+    assert summary["status"] == "complete"
 
 
 @deferred_f_from_coro_f

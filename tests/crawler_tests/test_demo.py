@@ -37,7 +37,7 @@ def test_demo_crawls_the_demo_market_and_writes_the_export(tmp_path):
         assert (out / name).is_file(), name
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     rows = [json.loads(line) for line in (out / "listings.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert summary["status"] == "ok"
+    assert summary["status"] == "complete"
     assert summary["blocked"] == summary["failed"] == summary["parse_errors"] == 0
     assert set(summary["crawls"]) == {"shopee", "lazada"}
     assert summary["listings"] == len(rows) > 300

@@ -184,7 +184,7 @@ def test_broken_json_ld_block_does_not_hide_the_microdata():
     broken = '<script type="application/ld+json">{"@type": "Product", "name": "ปลั๊ก</script>'
     page = parse(page_with(head=broken, body=MICRODATA))
     assert [listing.listing_id for listing in page.listings] == ["WEG5001K"]
-    assert any("json-ld" in problem for problem in page.problems)
+    assert any("json-ld markup unreadable" in reason for reason in page.skipped)  # a parse error
 
 
 def test_product_without_price_or_name():
@@ -294,3 +294,17 @@ def test_a_product_reached_through_a_collection_gets_its_canonical_url():
     elsewhere = f'<link rel="canonical" href="https://other.example/p/1">{json_ld(product)}'
     (listing,) = parse(page_with(head=elsewhere), url=route).listings
     assert listing.url == route
+
+
+def test_markup_too_deep_to_read_is_a_parse_error_not_an_empty_page():
+    product = {"@context": "https://schema.org", "@type": "Product", "name": "CSC รางปลั๊กไฟ", "sku": "AS551"}
+    deep_json = '{"a":' * 100_000 + "1" + "}" * 100_000
+    beside_deep_block = parse(
+        page_with(head=json_ld(product) + f'<script type="application/ld+json">{deep_json}</script>')
+    )
+    inside_deep_divs = parse(page_with(body="<div>" * 100_000 + json_ld(product) + "</div>" * 100_000))
+    for page in (beside_deep_block, inside_deep_divs):
+        assert page.listings == []
+        assert page.skipped  # counted as parse errors by the spider: the query is incomplete
+    assert "json-ld markup unreadable (RecursionError" in beside_deep_block.skipped[0]
+    assert "no Product markup could be read" in inside_deep_divs.skipped[-1]

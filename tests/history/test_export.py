@@ -40,6 +40,7 @@ FLAGGED_COLUMNS_IN_ORDER = [
     "reasons",
     "checks",
     "relisted_from",
+    "registry_change",
     "first_seen",
     "last_seen",
     "evidence_sha256",
@@ -103,7 +104,7 @@ def exported(db_url: str, tmp_path: Path, make_listing: Any, make_verdict: Any) 
     )
     ok = make_listing("3005", "ปลั๊กพ่วง Toshiba มอก.", brand="Toshiba")
     _record(store, evidence, second, ok, make_verdict("3005", "certified", licence_no="ท4080-51/2432"))
-    store.finish_run(second, {"tiswatch/pages_fetched": 4, "tiswatch/parse_errors": 1})
+    store.finish_run(second, {"tiswatch/pages_fetched": 4, "tiswatch/field_problems": 1})
     key = store.listing_keys([("shopee", still["listing_id"])])[("shopee", still["listing_id"])]
     store.record_decisions([NewDecision(key, "confirmed", "แจ้ง สมอ. แล้ว", "", "test")], "somchai")
 
@@ -166,10 +167,10 @@ def test_summary_seller_and_confirmed_sheets(exported: dict[str, Any]) -> None:
     workbook = load_workbook(exported["out"] / "flagged.xlsx")
     summary = {row[0]: row[1] for row in workbook["run summary"].iter_rows(min_row=2, values_only=True)}
     assert summary["run"] == exported["run"]
-    assert summary["pages fetched"] == 4 and summary["pages unreadable (parse errors)"] == 1
-    assert summary["coverage gaps (nothing is marked gone after one)"] == "none"
+    assert summary["pages fetched"] == 4 and summary["pages unreadable (parse errors)"] == 0
+    assert summary["status"] == "complete" and summary["coverage gaps"] == "none"
     assert summary["flagged"] == 3 and summary["  new"] == 2 and summary["  still flagged"] == 1
-    assert summary["gone (flagged last run, not seen now)"] == 1
+    assert summary["gone (flagged, left a completely covered scope)"] == 1
     sellers = _sheet_rows(workbook["per seller"])
     assert [(s["seller_id"], s["flagged"], s["listings_seen"]) for s in sellers] == [
         ("28841377", 2, 3),  # 3002 and 3004 flagged, 3005 certified

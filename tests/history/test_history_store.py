@@ -138,7 +138,9 @@ def test_a_blocked_run_marks_nothing_gone(db_url: str, make_listing: Any, make_v
     second = store.start_run("shopee", {"keywords": "ปลั๊กไฟ"}, REGISTRY_A)
     store.record_observation(second, listing["1001"], make_verdict("1001", "uncertified"), REGISTRY_A)
     store.finish_run(
-        second, {"downloader/response_count": 3, "tiswatch/blocked": 2, "finish_reason": "finished"}
+        second,
+        {"tiswatch/pages_fetched": 1, "tiswatch/blocked": 2, "finish_reason": "finished"},
+        status="blocked",
     )
     report = store.report(run_ids=[second])
     assert marks(report) == {"1001": STILL_FLAGGED}
@@ -154,7 +156,9 @@ def test_a_shop_crawl_cut_short_by_its_page_budget_marks_nothing_gone(
     listing = {key: make_listing(key, title) for key, title in TITLES.items()}
     crawl(store, "schema_org", REGISTRY_A, [(listing["1001"], make_verdict("1001", "uncertified"))])
     second = store.start_run("schema_org", {"base_url": "https://shop.example.co.th"}, REGISTRY_A)
-    store.finish_run(second, {"tiswatch/links_not_followed": 12, "finish_reason": "finished"})
+    store.finish_run(
+        second, {"tiswatch/links_not_followed": 12, "finish_reason": "finished"}, status="incomplete"
+    )
     summary = store.report(run_ids=[second]).runs[0].summary
     assert summary["gone"] == 0
     assert summary["coverage_gaps"] == ["shop links not followed (page budget or depth): 12"]
@@ -328,7 +332,7 @@ def test_crawl_resumed_from_its_jobdir_continues_its_run(
     store.record_observation(
         first, make_listing("1001", TITLES["1001"]), make_verdict("1001", "uncertified"), REGISTRY_A
     )
-    store.set_run_status(first, "shutdown")  # Ctrl-C: a clean stop, to be resumed
+    store.set_run_status(first, "interrupted")  # Ctrl-C: a clean stop, to be resumed
     resumed = store.start_run("shopee", {}, REGISTRY_A, job_dir="data/jobs/shopee")
     assert resumed == first
     store.record_observation(
@@ -363,7 +367,8 @@ def test_since_compares_with_the_state_before_the_date(
     run_on(8, [(a, flagged("1001")), (c, flagged("1003"))])
     last = run_on(15, [(a, flagged("1001")), (c, flagged("1003"))])
     report = store.report(since=datetime(2026, 1, 5, tzinfo=UTC))
-    assert report.run_ids == [last]
-    assert report.runs[0].baseline_run_id == 1  # the state before 5 January
+    # Every run since the date, each against the state before it; 1002 left and was found gone on the 8th.
+    assert report.run_ids == [last - 1, last]
+    assert {run.baseline_run_id for run in report.runs} == {1}  # the state before 5 January
     assert marks(report) == {"1001": STILL_FLAGGED, "1003": NEW, "1002": GONE}
     assert store.report(since=datetime(2026, 2, 1, tzinfo=UTC)).runs == []

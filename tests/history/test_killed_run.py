@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from crawler.demo_market import DemoMarket
 from pipelines.store import HistoryStore
-from pipelines.store.models import FINISHED, RUNNING, ListingRecord, Observation, Verdict
+from pipelines.store.models import ABANDONED, COMPLETE, RUNNING, ListingRecord, Observation, Verdict
 
 pytestmark = pytest.mark.slow
 
@@ -78,7 +78,8 @@ def test_killed_crawl_then_rerun(db_url: str, tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr[-3000:]
 
     runs = store.runs()
-    assert [run.status for run in runs] == [RUNNING, FINISHED]
+    # The rerun's start found the killed run's process dead and marked it abandoned.
+    assert [run.status for run in runs] == [ABANDONED, COMPLETE]
     rerun = runs[1]
     with store.session() as session:
         listings = session.execute(select(func.count()).select_from(ListingRecord)).scalar_one()

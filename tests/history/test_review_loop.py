@@ -154,7 +154,7 @@ def test_a_file_that_is_not_a_workbook_is_rejected(
 def test_export_command_scopes(history: dict[str, Any], tmp_path: Path, capsys: Any) -> None:
     db = history["db"]
     assert main(["export", "--since", "2999-01-01", "--out", str(tmp_path / "none"), "--db", db]) == 1
-    assert "no finished run since 2999-01-01 00:00 UTC" in capsys.readouterr().err
+    assert "no closed run since 2999-01-01 00:00 UTC" in capsys.readouterr().err
     assert main(["export", "--run", "999", "--out", str(tmp_path / "none"), "--db", db]) == 1
     assert "no run 999 in the database" in capsys.readouterr().err
     assert main(["export", "--since", "2000-01-01T00:00", "--out", str(tmp_path / "all"), "--db", db]) == 0

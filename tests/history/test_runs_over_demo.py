@@ -133,7 +133,7 @@ def test_three_runs_with_changes_and_a_review(db_url: str, tmp_path: Path) -> No
     summary = dict(
         load_workbook(run_2 / "flagged.xlsx")["run summary"].iter_rows(min_row=2, values_only=True)
     )
-    assert summary["gone (flagged last run, not seen now)"] == 1
+    assert summary["gone (flagged, left a completely covered scope)"] == 1
     assert summary["  new"] == len(revoked_listings) + 1
 
     # Review: dismiss two still-flagged listings (one of which will change), confirm a third.

@@ -54,7 +54,7 @@ async def test_crawl_is_validated_matched_stored_and_exported(tmp_path: Path) ->
         base_url = market.base_url
     store = HistoryStore.from_url(f"sqlite:///{tmp_path / 'tiswatch.sqlite'}")
     [run] = store.runs()
-    assert stats["tiswatch_run_id"] == run.id and run.status == "finished"
+    assert stats["tiswatch_run_id"] == run.id and run.status == "complete"
     assert run.arguments == {"base_url": base_url, "standards": STANDARDS}
 
     scraped = stats["item_scraped_count"]
@@ -116,7 +116,7 @@ async def test_a_listing_the_matcher_fails_on_is_stored_unjudged(
     monkeypatch.setattr(match.Matcher, "judge", judge_or_fail)
     with DemoMarket() as market:
         stats = await crawl(tmp_path, market)
-    failures = stats.get("tiswatch/match/errors", 0)
+    failures = stats.get("tiswatch/unjudged", 0)
     assert 0 < failures < stats["item_scraped_count"]
     assert stats["tiswatch/store/stored"] == stats["item_scraped_count"]
     store = HistoryStore.from_url(f"sqlite:///{tmp_path / 'tiswatch.sqlite'}")
@@ -125,6 +125,8 @@ async def test_a_listing_the_matcher_fails_on_is_stored_unjudged(
         == failures
     )
     assert store.runs()[0].summary["unjudged"] == failures
+    # An unjudged listing would read as clean: the run is incomplete.
+    assert store.runs()[0].status == "incomplete"
     assert "matching failed for listing http://127.0.0.1" in caplog.text
 
 

@@ -161,7 +161,7 @@ def format_summary(summary: dict[str, Any]) -> str:
         lines.append(f"  flagged {summary.get('flagged', 0)}; verdicts: {verdicts}")
     keywords = summary.get("keywords") or {}
     # Every keyword that was not covered cleanly, by name; the clean ones as a count (all in the JSON).
-    notable = {k: c for k, c in keywords.items() if c.get("status") != "ok" or c.get("parse_errors")}
+    notable = {k: c for k, c in keywords.items() if c.get("status") != "complete" or c.get("parse_errors")}
     if notable:
         lines.append("  keyword: pages fetched/listings/blocked/failed/parse errors, status")
         for keyword, counts in notable.items():

@@ -2,7 +2,7 @@
 
     tiswatch export [--run ID ... | --since DATE] --out DIR [--db URL]
     tiswatch review import FILE.xlsx [--by NAME] [--db URL]
-    tiswatch runs [--db URL]
+    tiswatch runs [--last N] [--db URL]
 
 Exit codes: 0 done, 1 nothing to export / the review file was rejected (every error is printed, nothing
 was recorded), 2 usage errors (argparse).
@@ -33,6 +33,16 @@ def _since(text: str) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return value
+
+
 def default_reviewer() -> str:
     """Who a review is recorded as when `--by` is not given: $TISWATCH_USER, else the login name."""
     try:
@@ -53,16 +63,18 @@ def export_command(args: argparse.Namespace) -> int:
         return EXIT_REJECTED
     if not result.report.runs:
         scope = f" since {args.since:%Y-%m-%d %H:%M} UTC" if args.since else ""
-        print(f"tiswatch export: no finished run{scope} in {args.db}", file=sys.stderr)
+        print(f"tiswatch export: no closed run{scope} in {args.db}", file=sys.stderr)
         return EXIT_REJECTED
     for run in result.report.runs:
         s = run.summary
-        baseline = f"vs run {s['baseline_run_id']}" if s["baseline_run_id"] else "first complete run"
+        baseline = f"vs run {s['baseline_run_id']}" if s["baseline_run_id"] else "no earlier complete run"
         print(
             f"run {s['run_id']} {s['spider']} ({s['status']}, {baseline}): {s['listings']} listings, "
             f"{s['flagged']} flagged ({s['new']} new, {s['still_flagged']} still flagged, "
             f"{s['relisted']} re-listed), {s['gone']} gone, {s['dismissed_unchanged']} dismissed"
         )
+    for stale in result.report.stale:
+        print(f"not re-checked: {stale.describe()}")
     print(f"{len(result.report.flagged_rows)} flagged listings, {result.evidence_files} evidence files")
     for path in result.paths:
         print(f"wrote {path}")
@@ -93,14 +105,36 @@ def runs_command(args: argparse.Namespace) -> int:
     from pipelines.store import HistoryStore
 
     store = HistoryStore.from_url(args.db)
-    for run in store.runs():
+    # A run left `running` by a dead process is shown as what it is.
+    store.abandon_dead_runs()
+    runs = store.runs(last=args.last)
+    if not runs:
+        print(f"no runs in {args.db}")
+        return EXIT_OK
+    for run in runs:
         s = run.summary or {}
         finished = f"{run.finished_at:%Y-%m-%d %H:%M}" if run.finished_at else "-"
+        gone = s.get("gone", "-") if s.get("gone_assessed", True) else "not assessed"
         print(
-            f"{run.id:>5}  {run.spider:<12} {run.status:<10} {run.started_at:%Y-%m-%d %H:%M} -> {finished}  "
+            f"{run.id:>5}  {run.spider:<12} {run.status:<11} {run.started_at:%Y-%m-%d %H:%M} -> {finished}  "
             f"listings {s.get('listings', '-')}, flagged {s.get('flagged', '-')} "
-            f"(new {s.get('new', '-')}, gone {s.get('gone', '-')})  registry {run.registry_source}"
+            f"(new {s.get('new', '-')}, gone {gone})  registry {run.registry_source}"
         )
+        gaps = list(s.get("coverage_gaps") or [])
+        uncovered = [
+            f"{scope or '(whole run)'} {covered.status}"
+            for scope, covered in store.run_scopes(run.id).items()
+            if covered.status != "complete"
+        ]
+        if run.finish_reason and run.finish_reason != "finished":
+            gaps.append(f"finish reason {run.finish_reason}")
+        if uncovered:
+            shown = ", ".join(uncovered[:5]) + (
+                f", … {len(uncovered) - 5} more" if len(uncovered) > 5 else ""
+            )
+            gaps.append(f"scopes not covered: {shown}")
+        if gaps:
+            print(f"       gaps: {'; '.join(gaps)}")
     return EXIT_OK
 
 
@@ -109,7 +143,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "export",
         help="write flagged.xlsx, flagged.csv, listings.jsonl and evidence/manifest.csv from the history",
         description="Write the investigator's export for some runs, each marked against the run before it "
-        "(default: the latest finished run of every spider).",
+        "(default: per scope — keyword or shop — of every spider, its newest complete coverage and what "
+        "runs since saw; scopes whose newest run was blocked or incomplete are named, not re-checked).",
     )
     scope = export.add_mutually_exclusive_group()
     scope.add_argument("--run", type=int, action="append", metavar="ID", help="run id (repeatable)")
@@ -136,6 +171,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_db_argument(review_import)
     review_import.set_defaults(handler=review_import_command)
 
-    runs = subparsers.add_parser("runs", help="list the crawl runs in the history")
+    runs = subparsers.add_parser(
+        "runs", help="list the crawl runs in the history with their status and coverage gaps"
+    )
+    runs.add_argument("--last", type=_positive, metavar="N", help="only the newest N runs")
     add_db_argument(runs)
     runs.set_defaults(handler=runs_command)

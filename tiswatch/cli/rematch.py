@@ -1,10 +1,14 @@
 """`tiswatch rematch`: re-judge every stored listing against the current registry and vocabulary.
 
-    tiswatch rematch [--db URL] [--registry FILE.csv] [--by NAME] [--limit N]
+    tiswatch rematch [--db URL] [--registry FILE] [--dry-run] [--by NAME] [--limit N]
 
 Prints what changed (newly flagged first, e.g. listings whose licence was revoked) and stores it
-(`pipelines.rematch`: the verdicts, plus a `rematch_runs` row and one `rematch_changes` row per change).
-Exit codes: 0 done, 1 nothing to re-match against (no registry imported and no --registry).
+(`pipelines.rematch`: the verdicts, plus a `rematch_runs` row and one `rematch_changes` row per change);
+the next `tiswatch export` shows the new verdicts, each row marked with the re-match behind it.
+`--dry-run` prints the changes and stores nothing. `--registry FILE` is validated exactly as
+`tiswatch registry import` validates it; any error rejects it and nothing is judged.
+Exit codes: 0 done, 1 nothing to re-match against (no registry imported and no --registry) or the
+--registry file was rejected.
 """
 
 from __future__ import annotations
@@ -28,12 +32,26 @@ def _judgement_text(judgement: Any) -> str:
 
 
 def rematch_command(args: argparse.Namespace) -> int:
-    from pipelines.rematch import CHANGED, CLEARED, NEWLY_FLAGGED, NoRegistryError, rematch
+    from pipelines.rematch import (
+        CHANGED,
+        CLEARED,
+        NEWLY_FLAGGED,
+        NoRegistryError,
+        RegistryFileRejected,
+        rematch,
+    )
 
     try:
-        result = rematch(make_engine(args.db), run_by=args.by, registry_csv=args.registry)
+        result = rematch(
+            make_engine(args.db), run_by=args.by, registry_csv=args.registry, dry_run=args.dry_run
+        )
     except NoRegistryError as error:
         print(f"rematch: {error}", file=sys.stderr)
+        return 1
+    except RegistryFileRejected as error:
+        for line in error.lines:
+            print(line, file=sys.stderr)
+        print(f"rematch: rejected {args.registry}: nothing was judged", file=sys.stderr)
         return 1
     vocabulary = (
         f"stored vocabulary version {result.vocabulary_version}"
@@ -41,7 +59,8 @@ def rematch_command(args: argparse.Namespace) -> int:
         else "the bundled vocabulary"
     )
     print(
-        f"rematch {result.rematch_id}: {result.listings} stored listings judged against "
+        ("rematch (dry run, nothing stored)" if args.dry_run else f"rematch {result.rematch_id}")
+        + f": {result.listings} stored listings judged against "
         f"{result.registry.ref.source} ({len(result.registry.licences)} licences) and {vocabulary}: "
         f"{len(result.changes)} changed — {result.count(NEWLY_FLAGGED)} newly flagged, "
         f"{result.count(CLEARED)} cleared, {result.count(CHANGED)} other changes; "
@@ -73,9 +92,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--registry",
         default=None,
-        metavar="FILE.csv",
-        help="judge against this canonical registry CSV instead of the newest imported version",
+        metavar="FILE",
+        help="judge against this registry file (validated like `registry import`) instead of the newest "
+        "imported version",
     )
+    parser.add_argument("--dry-run", action="store_true", help="print the changes; store nothing")
     parser.add_argument("--by", default=default_officer(), metavar="NAME", help="who runs the re-match")
     parser.add_argument("--limit", type=int, default=50, help="changes printed per section (0 = all)")
     add_db_argument(parser)
