@@ -1,7 +1,7 @@
 """Check API tables of tiswatch/api/tables.py: platforms' API keys and the audit log of checks.
 
 Revision ID: 0007_api
-Revises: 0003_rematch
+Revises: 0004_coverage
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_api"
-down_revision = "0003_rematch"
+down_revision = "0004_coverage"
 branch_labels = None
 depends_on = None
 
