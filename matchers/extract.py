@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from standards_data.wordlists import load_wordlist
+
 BE_OFFSET = 543  # Buddhist era = AD + 543
 
 # --- TIS numbers ------------------------------------------------------------------------------------
@@ -185,73 +187,9 @@ _DIGITS_MODEL = re.compile(
     r"(?:รุ่น|model|โมเดล)\s*(?:no\.?)?\s*[:：]?\s*(?P<digits>\d{3,8})(?![\d.,A-Za-z])", re.I
 )
 _MODEL_AFTER_WORD = re.compile(r"(?:รุ่น|model|แบบ|mod\.)\s*[:：]?\s*$", re.IGNORECASE)
-_UNIT_SUFFIXES = {
-    "w",
-    "mah",
-    "ah",
-    "v",
-    "kw",
-    "mm",
-    "cm",
-    "ml",
-    "kg",
-    "g",
-    "mb",
-    "gb",
-    "tb",
-    "hz",
-    "rpm",
-    "wh",
-    "a",
-}
+_UNIT_SUFFIXES = load_wordlist("unit_suffixes")
 # Letter runs that are words or units, not model prefixes, when separated from the digits by a space.
-_NOT_MODEL_PREFIX = {
-    "tis",
-    "qc",
-    "gen",
-    "ver",
-    "type",
-    "wifi",
-    "no",
-    "pd",
-    "usb",
-    "led",
-    "size",
-    "new",
-    "pm",
-    "max",
-    "ac",
-    "dc",
-    "ip",
-    "iso",
-    "ce",
-    "en",
-    "iec",
-    "th",
-    "hepa",
-    "by",
-    "for",
-    "and",
-    "the",
-    "x",
-    "mah",
-    "w",
-    "rpm",
-    "ml",
-    "l",
-    "m",
-    "cm",
-    "mm",
-    "kg",
-    "g",
-    "oz",
-    "v",
-    "a",
-    "pcs",
-    "sku",
-    "ref",
-    "lot",
-}
+_NOT_MODEL_PREFIX = load_wordlist("not_model_prefixes")
 
 
 # Containers: `HA 8176 กล่อง 6 แท่ง` is model HA-8176 in a box of 6, not 8176 boxes.

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pythainlp.util import normalize as thai_normalize
 
 # Thai digits ๐–๙ (U+0E50–U+0E59) → 0–9.
-_THAI_DIGITS = {0x0E50 + i: str(i) for i in range(10)}
+_THAI_DIGITS = {ord(thai): arabic for thai, arabic in zip("๐๑๒๓๔๕๖๗๘๙", "0123456789", strict=True)}
 
 # Characters NFKC leaves alone but sellers use as brackets, dashes, quotes and spaces.
 _PUNCTUATION_MAP = {

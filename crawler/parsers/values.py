@@ -17,6 +17,7 @@ from typing import Any
 from w3lib.html import remove_comments, remove_tags, remove_tags_with_content, replace_entities
 
 from crawler.items import Listing
+from standards_data.text import parse_count, read_number, thai_digits_to_arabic
 
 # A listing price above this (THB) is a placeholder or a parsing slip, not an offer: sellers park
 # items at ฿99,999,999 to take them off sale. Nothing sold under a mandatory TIS standard costs more.
@@ -25,43 +26,6 @@ MAX_PLAUSIBLE_PRICE = 10_000_000.0
 # anything for satang. Other currencies (a schema.org shop pricing in USD) pass their own floor.
 MIN_PLAUSIBLE_PRICE = 1.0
 
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-
-# Brand fields that mean "no brand": Shopee sends "0", Lazada "No Brand", sellers write the rest.
-NO_BRAND_MARKERS = frozenset(
-    {
-        "",
-        "0",
-        "-",
-        "none",
-        "nobrand",
-        "no brand",
-        "no-brand",
-        "n/a",
-        "na",
-        "oem",
-        "generic",
-        "other",
-        "others",
-        "unbranded",
-        "ไม่มียี่ห้อ",
-        "ไม่มีแบรนด์",
-        "ไม่ระบุ",
-        "ไม่ระบุยี่ห้อ",
-        "อื่นๆ",
-    }
-)
-
-_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
-_COUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(k|m|พัน|หมื่น|แสน|ล้าน)?", re.IGNORECASE)
-_COUNT_MULTIPLIERS = {
-    "k": 1_000,
-    "m": 1_000_000,
-    "พัน": 1_000,
-    "หมื่น": 10_000,
-    "แสน": 100_000,
-    "ล้าน": 1_000_000,
-}
 _BLOCK_END_TAGS = re.compile(r"<\s*(br\s*/?|/p|/li|/div|/h[1-6]|/tr|/ul|/ol|/table)\s*>", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u00a0\u200b]+")
 
@@ -101,14 +65,6 @@ def utc_now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def clean_text(value: Any) -> str:
-    """A single-line, whitespace-collapsed string ('' for None); Thai text is kept as written."""
-    if value is None:
-        return ""
-    text = str(value).replace("\r", " ").replace("\n", " ")
-    return _SPACES.sub(" ", text).strip()
-
-
 def html_to_text(html: str | None) -> str:
     """Plain text of an HTML fragment (a product description), one line per block element."""
     if not html:
@@ -120,14 +76,6 @@ def html_to_text(html: str | None) -> str:
     text = replace_entities(remove_tags(text))
     lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line)
-
-
-def clean_brand(value: Any) -> str:
-    """The brand as written, or '' when the source's brand field means "no brand"."""
-    brand = clean_text(value)
-    if brand.casefold() in NO_BRAND_MARKERS:
-        return ""
-    return brand
 
 
 def parse_price(value: Any, *, divisor: float = 1.0, minimum: float = MIN_PLAUSIBLE_PRICE) -> PriceReading:
@@ -143,10 +91,10 @@ def parse_price(value: Any, *, divisor: float = 1.0, minimum: float = MIN_PLAUSI
     if isinstance(value, int | float):
         number = float(value)
     else:
-        match = _NUMBER.search(str(value).translate(THAI_DIGITS))
-        if match is None:
+        read = read_number(value)
+        if read is None:
             return PriceReading(None, f"price {str(value)[:40]!r} has no number")
-        number = float(match.group().replace(",", ""))
+        number = read
     if not math.isfinite(number):
         return PriceReading(None, f"price {value!r} is not finite")
     number = number / divisor
@@ -157,20 +105,6 @@ def parse_price(value: Any, *, divisor: float = 1.0, minimum: float = MIN_PLAUSI
     if number > MAX_PLAUSIBLE_PRICE:
         return PriceReading(None, f"price {number:,.2f} is above {MAX_PLAUSIBLE_PRICE:,.0f}")
     return PriceReading(round(number, 2))
-
-
-def parse_count(value: Any) -> int | None:
-    """Units sold or review counts: `5`, `"1,234"`, `"1.2K sold"`, `"ขายแล้ว 1.2พัน ชิ้น"`, `"10K+"`."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return int(value) if math.isfinite(value) and value >= 0 else None
-    match = _COUNT.search(str(value).translate(THAI_DIGITS))
-    if match is None:
-        return None
-    number = float(match.group(1).replace(",", ""))
-    unit = (match.group(2) or "").lower()
-    return round(number * _COUNT_MULTIPLIERS.get(unit, 1))
 
 
 def parse_rating(value: Any, count: Any = None) -> float | None:
@@ -184,7 +118,7 @@ def parse_rating(value: Any, count: Any = None) -> float | None:
     if value is None or value == "" or isinstance(value, bool):
         return None
     try:
-        rating = float(str(value).translate(THAI_DIGITS)) if not isinstance(value, int | float) else value
+        rating = float(thai_digits_to_arabic(str(value))) if not isinstance(value, int | float) else value
     except ValueError:
         return None
     if not math.isfinite(rating) or not 0 <= rating <= 5:
