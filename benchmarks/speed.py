@@ -1,6 +1,6 @@
-"""`python -m matchers.bench speed`: matcher throughput against a 100,000-licence registry.
+"""`python -m benchmarks.speed`: matcher throughput against a 100,000-licence registry.
 
-Builds a synthetic registry and listings (`matchers.bench.synth`), builds the matcher's index, judges
+Builds a synthetic registry and listings (`benchmarks.synth`), builds the matcher's index, judges
 every listing on one core, and prints listings per second, index build time, peak memory (max RSS of
 the process, after generating the data and after matching), and the speed-up over a naive baseline —
 rapidfuzz `process.extractOne(title, every registry entry, scorer=token_set_ratio)` — timed on a sample
@@ -10,6 +10,7 @@ its timing (which only makes the baseline faster and the reported ratio smaller)
 
 from __future__ import annotations
 
+import argparse
 import gc
 import resource
 import sys
@@ -19,7 +20,7 @@ from typing import TextIO
 
 from rapidfuzz import fuzz, process, utils
 
-from matchers.bench.synth import make_data
+from benchmarks.synth import make_data
 from matchers.matcher import Matcher
 from matchers.vocabulary import load_vocabulary
 
@@ -95,7 +96,8 @@ def run_speed(licence_count: int, listing_count: int, seed: int, baseline_sample
     )
 
 
-def print_speed(result: SpeedResult, out: TextIO = sys.stdout) -> None:
+def print_speed(result: SpeedResult, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     print(f"registry: {result.licences} licences; listings: {result.listings}", file=out)
     print(f"index build: {result.build_seconds:.2f} s", file=out)
     print(
@@ -116,3 +118,20 @@ def print_speed(result: SpeedResult, out: TextIO = sys.stdout) -> None:
     )
     summary = ", ".join(f"{k} {v}" for k, v in sorted(result.verdict_counts.items()))
     print(f"verdicts: {summary}", file=out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.speed", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--licences", type=int, default=100_000)
+    parser.add_argument("--listings", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--baseline-sample", type=int, default=20, help="listings timed for the naive baseline"
+    )
+    args = parser.parse_args(argv)
+    print_speed(run_speed(args.licences, args.listings, args.seed, args.baseline_sample))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
