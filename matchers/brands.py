@@ -18,13 +18,26 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from matchers.normalize import fold_thai, normalize_text
-from matchers.trie import no_guard, trie_pattern
+from matchers.normalize import fold_case_and_spacing, normalize_text
+from matchers.trie import trie_pattern
 from standards_data.text import is_no_brand
 from standards_data.wordlists import load_wordlist
 
 # Latin words in titles that are not brands: marketing, units, specs, common English product words.
-NOT_BRAND_WORDS = load_wordlist("not_brand_words")
+NOT_BRAND_WORDS = load_wordlist("not_brand_words") | frozenset(
+    word for word in load_wordlist("promotion_words") if word.isascii()
+)
+# Promotion, shipping and material words (Latin and Thai): never a brand, alone or together.
+PROMOTION_WORDS = load_wordlist("promotion_words")
+
+# A Thai form found in a title must end where a syllable can end: not before a vowel or tone mark
+# (the brand ตู is not the start of ตู้เย็น).
+_THAI_MARK_AFTER = r"(?![\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])"
+
+
+def _thai_word_end(key: str) -> str:
+    return _THAI_MARK_AFTER
+
 
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'+]*(?:[.-][A-Za-z][A-Za-z0-9&'+]*)*")
 _THAI_RUN = re.compile(r"[\u0e01-\u0e4e]+")
@@ -41,10 +54,39 @@ def is_placeholder_brand(value: object) -> bool:
     return is_no_brand(value)
 
 
+_DECORATION_OR_NUMBER = re.compile(r"[\d%!+.,:;*#&/()\[\]{}'\"|~^-]+")
+
+
+@lru_cache(maxsize=65536)
+def is_promotion_or_material(value: str) -> bool:
+    """Whether a brand value is only promotion, shipping or material words (`FLASH SALE`, `ส่งฟรี!`,
+    `ของแท้100%`, `Latex`, `Stainless 304`): those are never a brand (`promotion_words.txt`)."""
+    text = _DECORATION_OR_NUMBER.sub(" ", normalize_text(value).lower())
+    words = text.split()
+    if not words:
+        return False
+    for word in words:
+        if word in PROMOTION_WORDS or word in NOT_BRAND_WORDS:
+            continue
+        if word.isascii():
+            return False
+        # A Thai run: promotion words glued together (`ส่งฟรีของแท้`) leave nothing behind.
+        rest = word
+        for promo in _THAI_PROMOTION_LONGEST_FIRST:
+            rest = rest.replace(promo, "")
+        if rest:
+            return False
+    return True
+
+
+_THAI_PROMOTION_LONGEST_FIRST = sorted((w for w in PROMOTION_WORDS if not w.isascii()), key=len, reverse=True)
+
+
 @lru_cache(maxsize=200_000)
 def brand_key(name: str) -> str:
-    """Comparison key: lower case, no tone marks, no spaces or punctuation (`Master Art` → `masterart`)."""
-    folded = fold_thai(normalize_text(name))
+    """Comparison key: lower case, no spaces or punctuation (`Master Art` → `masterart`); Thai tone
+    marks and vowels are kept, since they tell a Thai brand from an ordinary word (ช้าง / ช่าง)."""
+    folded = fold_case_and_spacing(normalize_text(name))
     # Thai vowels are combining marks (not isalnum) but part of the word: keep every Thai character.
     return "".join(ch for ch in folded if ch.isalnum() or "\u0e01" <= ch <= "\u0e4e")
 
@@ -154,7 +196,7 @@ class BrandLexicon:
         for main_key, licensees in licensees_by_brand.items():
             self._learn_licensee_aliases(main_key, licensees)
         self._thai_pattern = (
-            re.compile(trie_pattern(self._thai_aliases, no_guard)) if self._thai_aliases else None
+            re.compile(trie_pattern(self._thai_aliases, _thai_word_end)) if self._thai_aliases else None
         )
         self._skeleton_cache: dict[frozenset[str], dict[str, str]] = {}
         # Sound keys of every Latin-named brand, computed once at build time; a brand of several words
@@ -230,7 +272,7 @@ class BrandLexicon:
             if found:
                 return found
         if self._thai_pattern is not None:
-            for match in self._thai_pattern.finditer(fold_thai(title)):
+            for match in self._thai_pattern.finditer(fold_case_and_spacing(title)):
                 brand = self._thai_aliases[match.group(0)]
                 if among is None or brand in among:
                     return brand
@@ -294,7 +336,9 @@ def brand_after_marker(title: str) -> str | None:
     if not match:
         return None
     brand = match.group("brand").strip()
-    return None if is_placeholder_brand(brand) or brand.lower() in NOT_BRAND_WORDS else brand
+    if is_placeholder_brand(brand) or brand.lower() in NOT_BRAND_WORDS or is_promotion_or_material(brand):
+        return None
+    return brand
 
 
 # Words that end a two-word brand (`NONAME PRO`) although they are marketing words on their own.

@@ -14,6 +14,7 @@ from matchers.brands import (
     BrandLexicon,
     brand_after_marker,
     is_placeholder_brand,
+    is_promotion_or_material,
     split_registry_brand,
     unknown_brand_in_title,
 )
@@ -56,7 +57,9 @@ class BrandFinder:
         lexicon = self.lexicon
         candidates = self.index.brands_for(standard_keys)
         for value, source in ((facts.brand_field, "field"), (facts.attribute_brand, "attributes")):
-            if value and not is_placeholder_brand(value):
+            # "No Brand", and promotion or material words in the brand field (`FLASH SALE`, `Latex`):
+            # no brand there, so the title and description are read instead.
+            if value and not is_placeholder_brand(value) and not is_promotion_or_material(value):
                 return self.brand_from_field(value, source, candidates)
         in_title = lexicon.find_in_title(facts.title)
         if in_title:
@@ -111,7 +114,8 @@ class BrandFinder:
     def resolve_for_standard(self, brand_key: str, standard_keys: set[str]) -> str:
         """A misspelt brand → the registry brand of this standard it is closest to (if close enough)."""
         brands = self.index.brands_for(standard_keys)
-        if brand_key in brands or not brands or len(brand_key) < 4:
+        # Thai keys are never resolved by spelling distance: one tone mark apart is another word.
+        if brand_key in brands or not brands or len(brand_key) < 4 or not brand_key.isascii():
             return brand_key
         cache_key = (brand_key, brands)
         resolved = self._resolution_cache.get(cache_key)

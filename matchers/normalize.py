@@ -104,6 +104,14 @@ def fold_thai(text: str) -> str:
     return _SPACE_BETWEEN_THAI.sub("", text)
 
 
+def fold_case_and_spacing(text: str) -> str:
+    """Lower case, one spelling of the ตช cluster, no spaces between Thai characters — but tone marks
+    and vowels kept: the comparison form of Thai *names* (brands), where a tone mark or a vowel length
+    is the whole difference between a brand and an ordinary word (ช้าง elephant / ช่าง craftsman,
+    เสือ / เสื้อ, สูด / สุด). Input already normalised."""
+    return _SPACE_BETWEEN_THAI.sub("", _TCH_CLUSTER.sub("ตช", text.lower()))
+
+
 def match_key(text: object) -> str:
     """The comparison form of raw text (see module docstring)."""
     return fold_thai(normalize_text(text))
