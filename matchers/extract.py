@@ -182,6 +182,9 @@ _MODEL = re.compile(
     r"(?<![A-Za-z0-9])(?P<prefix>[A-Za-z]{1,4})(?P<segment>-[A-Za-z]{1,4})?(?P<sep>[- ]?)"
     r"(?P<letter>[A-Za-z]?)(?P<digits>\d{1,6})(?P<suffix>[A-Za-z]{0,3})(?![A-Za-z0-9])"
 )
+# Article numbers written in dotted groups (`495.61.005`, `535.43.711`): three or more groups of digits,
+# so prices, sizes and dates (`1.5`, `12.12`) are not read as models.
+_DOTTED_MODEL = re.compile(r"(?<![\d.])\d{2,4}(?:\.\d{2,4}){2,}(?![\d.])")
 # Digits-only models (`รุ่น 60337`, LEGO set numbers) only count right after the model word.
 _DIGITS_MODEL = re.compile(
     r"(?:รุ่น|model|โมเดล)\s*(?:no\.?)?\s*[:：]?\s*(?P<digits>\d{3,8})(?![\d.,A-Za-z])", re.I
@@ -253,6 +256,12 @@ def extract_model_codes(text: str) -> list[ModelCode]:
         key = model_key(match.group(0))
         if key not in seen:
             seen.add(key)
+            models.append(ModelCode(raw=match.group(0), key=key, after_model_word=after_word))
+    for match in _DOTTED_MODEL.finditer(text):
+        key = model_key(match.group(0))
+        if key not in seen:
+            seen.add(key)
+            after_word = bool(_MODEL_AFTER_WORD.search(text, 0, match.start()))
             models.append(ModelCode(raw=match.group(0), key=key, after_model_word=after_word))
     for match in _DIGITS_MODEL.finditer(text):
         key = match.group("digits")

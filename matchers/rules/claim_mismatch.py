@@ -1,5 +1,6 @@
-"""Rule: a listing claiming a TIS number that is not its category's standard (nor a related one) is
-`invalid_licence` — a wrong claim is a false claim of certification (DESIGN.md, "Verdicts")."""
+"""Rule: a listing claiming a TIS number that is not its category's standard (nor a related one), or a
+number no standard has at all (`มอก.368` on a helmet), is `invalid_licence` — a wrong claim is a false
+claim of certification (DESIGN.md, "Verdicts")."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from matchers.standards import claim_matches_standard
 from matchers.verdict import INVALID_LICENCE, Verdict
 
 CLAIM_MISMATCH_SCORE = 95.0
+# A claimed number unknown to the catalogue and the registry is a wrong claim from two digits on.
+MIN_UNKNOWN_CLAIM_DIGITS = 2
 
 
 def judge(case: Case, ctx: MatchContext) -> Verdict | None:
@@ -17,9 +20,14 @@ def judge(case: Case, ctx: MatchContext) -> Verdict | None:
         if claim.is_bare:
             continue
         if not any(claim_matches_standard(claim, s) for s in case.accepted):
-            if not ctx.resolver.knows_base(claim.base or "") and claim.year_be is None:
-                continue  # an unknown bare number (`มอก.5`) is not a standard: no claim to test
-            reasons.add("tis_claim_mismatch", f"claims มอก. {claim.describe()}, not {case.tis_number}")
+            known = ctx.resolver.knows_base(claim.base or "")
+            if not known and claim.year_be is None and len(claim.base or "") < MIN_UNKNOWN_CLAIM_DIGITS:
+                continue  # a lone digit (`มอก.5`) is more likely a count than a standard: no claim to test
+            if known:
+                reasons.add("tis_claim_mismatch", f"claims มอก. {claim.describe()}, not {case.tis_number}")
+            else:
+                # A number no catalogue or registry standard has (`มอก.368` on a helmet, for 369).
+                reasons.add("tis_claim_unknown", f"claims มอก. {claim.describe()}, a number no standard has")
             reasons.sentence = (
                 f"Invalid: a {case.found.term} falls under มอก. {case.tis_number}, but the listing claims "
                 f"มอก. {claim.describe()}."

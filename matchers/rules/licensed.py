@@ -17,7 +17,8 @@ from matchers.verdict import CERTIFIED, Verdict
 MODEL_ON_LICENCE_SCORE = 100.0  # the brand's licence lists the listing's model
 MODEL_VARIANT_SCORE = 92.0  # … a variant of it (`SC7762` for `SC7762U`)
 LICENCE_WITHOUT_MODELS_SCORE = 90.0  # the listing states a model; the licence lists none
-BRAND_ONLY_SCORE = 85.0  # the brand holds the licence; no model to compare
+BRAND_ONLY_SCORE = 85.0  # the brand holds the licence, which lists no models
+MODEL_NOT_STATED_SCORE = 80.0  # the brand's licence lists models; the listing states none
 MODEL_WITHOUT_BRAND_SCORE = 88.0  # no brand; a licensed model of the standard identifies the product
 FUZZY_BRAND_PENALTY = 5.0  # the brand was matched as a misspelling of the licence's brand
 
@@ -54,6 +55,10 @@ def candidates(case: Case, ctx: MatchContext) -> list[Candidate]:
             elif facts.models and not entry.models:
                 checks.append("licence_covers_brand")
                 score = LICENCE_WITHOUT_MODELS_SCORE
+            elif entry.models and not facts.models:
+                # DESIGN.md's decision: certified, but less surely, and filterable by its reason.
+                checks.extend(["brand_only", "model_not_stated"])
+                score = MODEL_NOT_STATED_SCORE
             else:
                 checks.append("brand_only")
                 score = BRAND_ONLY_SCORE
@@ -88,4 +93,6 @@ def judge(case: Case, ctx: MatchContext) -> Verdict | None:
     reasons.sentence = (
         f"Certified: {covered} covered by active licence {lic.licence_no} for มอก. {lic.tis_number}."
     )
+    if "model_not_stated" in best.checks:
+        reasons.sentence += " The listing states no model; the licence lists its models."
     return Verdict(case.listing_id, CERTIFIED, lic.tis_number, licence_no, best.score, reasons.render())
