@@ -163,6 +163,10 @@ def sounds_like(thai_word: str, latin_brand: str) -> float:
     return score if score >= threshold else 0.0
 
 
+# A first word shorter than this (`Sun` of `Sun Power`) is too common to name one brand by itself.
+FIRST_WORD_ALIAS_MIN_LETTERS = 5
+
+
 @dataclass(frozen=True)
 class BrandName:
     """A registry brand: its display name and key."""
@@ -181,6 +185,7 @@ class BrandLexicon:
         self._alias_to_brand: dict[str, str] = {}
         self._thai_aliases: dict[str, str] = {}
         licensees_by_brand: dict[str, set[str]] = {}
+        names_by_brand: dict[str, set[str]] = {}
         for brand_field, licensee in registry_brands:
             names = split_registry_brand(brand_field)
             if not names:
@@ -191,10 +196,12 @@ class BrandLexicon:
             self.brands.setdefault(main_key, BrandName(display=names[0], key=main_key))
             for name in names:
                 self._add_alias(name, main_key)
+            names_by_brand.setdefault(main_key, set()).update(names)
             if licensee:
                 licensees_by_brand.setdefault(main_key, set()).add(licensee)
         for main_key, licensees in licensees_by_brand.items():
             self._learn_licensee_aliases(main_key, licensees)
+        self._learn_first_word_aliases(names_by_brand)
         self._thai_pattern = (
             re.compile(trie_pattern(self._thai_aliases, _thai_word_end)) if self._thai_aliases else None
         )
@@ -219,6 +226,29 @@ class BrandLexicon:
         self._alias_to_brand.setdefault(key, main_key)
         if any("\u0e01" <= ch <= "\u0e4e" for ch in key) and len(key) >= 3:
             self._thai_aliases.setdefault(key, main_key)
+
+    def _learn_first_word_aliases(self, names_by_brand: dict[str, set[str]]) -> None:
+        """A brand of several words is also named by its first word, as sellers shorten it (`Mitsubishi`
+        for `Mitsubishi Electric`, `มิตซูบิชิ` for `มิตซูบิชิ อีเล็คทริค`) — when no other brand starts
+        with that word, the word is no brand of its own, and it is not a generic word."""
+        owners: dict[str, set[str]] = {}
+        firsts: dict[str, str] = {}
+        for main_key, names in names_by_brand.items():
+            for name in names:
+                words = name.split()
+                if len(words) < 2:
+                    continue
+                first = brand_key(words[0])
+                thai = not first.isascii()
+                if len(first) < (3 if thai else FIRST_WORD_ALIAS_MIN_LETTERS) or first in NOT_BRAND_WORDS:
+                    continue
+                if not thai and not first.isalpha():
+                    continue
+                owners.setdefault(first, set()).add(main_key)
+                firsts[first] = words[0]
+        for first, brands in owners.items():
+            if len(brands) == 1 and first not in self._alias_to_brand:
+                self._add_alias(firsts[first], next(iter(brands)))
 
     def _learn_licensee_aliases(self, main_key: str, licensees: set[str]) -> None:
         """Thai words of the licensee's name that sound like the brand become its Thai aliases."""
