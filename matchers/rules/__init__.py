@@ -22,6 +22,7 @@ from matchers.context import MatchContext
 from matchers.facts import ListingFacts
 from matchers.registry_index import standard_key
 from matchers.rules import (
+    accessory_or_lookalike,
     cited_licence,
     claim_mismatch,
     inactive_licence,
@@ -39,6 +40,7 @@ Adjustment = Callable[[Verdict, Mapping[str, Any]], None]
 
 SCOPE_RULES: tuple[Rule, ...] = (
     not_regulated.judge,  # no product word of a mandatory standard → not_regulated
+    accessory_or_lookalike.judge,  # a service, accessory, display item or 12 V version of it → not_regulated
 )
 VERDICT_RULES: tuple[Rule, ...] = (
     claim_mismatch.judge,  # claims another standard's number → invalid_licence

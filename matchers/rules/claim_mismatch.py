@@ -10,8 +10,9 @@ from matchers.standards import claim_matches_standard
 from matchers.verdict import INVALID_LICENCE, Verdict
 
 CLAIM_MISMATCH_SCORE = 95.0
-# A claimed number unknown to the catalogue and the registry is a wrong claim from two digits on.
-MIN_UNKNOWN_CLAIM_DIGITS = 2
+# A claimed number unknown to the catalogue and the registry is a wrong claim from three digits on
+# (or with a year): shorter ones are more often an age or a count (`มอก. 14+` on a doll, `มอก.5 ช่อง`).
+MIN_UNKNOWN_CLAIM_DIGITS = 3
 
 
 def judge(case: Case, ctx: MatchContext) -> Verdict | None:
@@ -22,7 +23,7 @@ def judge(case: Case, ctx: MatchContext) -> Verdict | None:
         if not any(claim_matches_standard(claim, s) for s in case.accepted):
             known = ctx.resolver.knows_base(claim.base or "")
             if not known and claim.year_be is None and len(claim.base or "") < MIN_UNKNOWN_CLAIM_DIGITS:
-                continue  # a lone digit (`มอก.5`) is more likely a count than a standard: no claim to test
+                continue  # `มอก. 14+`, `มอก.5`: more likely an age or a count than a standard
             if known:
                 reasons.add("tis_claim_mismatch", f"claims มอก. {claim.describe()}, not {case.tis_number}")
             else:
