@@ -157,8 +157,16 @@ def extract_licence_numbers(text: str) -> list[LicenceClaim]:
     return found
 
 
+# A licence number already in canonical form (as the registry import writes them): its own key.
+_CANONICAL_LICENCE = re.compile(
+    r"(?:\([1-9]\d?\))?(?:นค|ท|น|ส)(?:0|[1-9]\d{0,5})-(?:0|[1-9]\d{0,3})/[1-9]\d{0,4}"
+)
+
+
 def licence_key(licence_no: str) -> str:
     """Comparison key for a licence number as printed anywhere (registry or listing)."""
+    if _CANONICAL_LICENCE.fullmatch(licence_no):
+        return licence_no  # the registry's own numbers: no normalising or searching needed
     from matchers.normalize import normalize_text  # local: keeps this module's import light
 
     text = normalize_text(licence_no)
@@ -221,7 +229,11 @@ class ModelCode:
 @lru_cache(maxsize=200_000)
 def model_key(model: str) -> str:
     """Comparison key of a model code: upper case letters and digits only."""
-    return "".join(ch for ch in model.upper() if ch.isalnum())
+    return _NOT_ALNUM.sub("", model.upper())
+
+
+# Whatever `str.isalnum` rejects (`\w` is exactly the alphanumerics plus `_`).
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 def extract_model_codes(text: str) -> list[ModelCode]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from matchers.case import Case
@@ -28,6 +29,7 @@ from matchers.category import accepted_standards, listing_category
 from matchers.classify import Classification
 from matchers.context import MatchContext
 from matchers.facts import ListingFacts, extract_facts
+from matchers.index_store import load_or_build
 from matchers.listing_brand import BrandFinder, BrandFinding
 from matchers.registry_index import RegistryIndex, standard_key
 from matchers.rules import judge_case
@@ -54,9 +56,19 @@ class Analysis:
 class Matcher:
     """Matches listings against one registry. Build once; `judge` is cheap and thread-compatible."""
 
-    def __init__(self, licences: Iterable[Licence], vocabulary: Vocabulary | None = None) -> None:
+    def __init__(
+        self,
+        licences: Iterable[Licence],
+        vocabulary: Vocabulary | None = None,
+        index_cache: Path | None = None,
+    ) -> None:
+        """`index_cache`: a folder where the built registry index is kept per registry version
+        (`matchers.index_store`); a later start on the same registry loads it instead of building."""
         self.vocabulary = vocabulary if vocabulary is not None else load_vocabulary()
-        self.index = RegistryIndex(licences)
+        if index_cache is None:
+            self.index = RegistryIndex(licences)
+        else:
+            self.index = load_or_build(list(licences), index_cache)
         self.lexicon = self.index.lexicon
         self.mandatory = frozenset(mandatory_standards())
         self.resolver = StandardResolver(

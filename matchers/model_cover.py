@@ -4,6 +4,8 @@ found in the text where no code pattern reads them (`FL-5`, `vt 506u`)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from rapidfuzz import fuzz
 
 from matchers.extract import licensed_model_in_text
@@ -33,7 +35,7 @@ def model_covered(facts: ListingFacts, entry: IndexedLicence) -> tuple[bool | No
     return False, stated[0].raw
 
 
-def model_matches(listing_model: str, licensed: frozenset[str]) -> bool:
+def model_matches(listing_model: str, licensed: Collection[str]) -> bool:
     """Same model key; the same code with a short letter suffix added or dropped (`SC7762` ~ `SC7762U`);
     or the code with or without a letter prefix (`SL163` for `PJ-SL163`, `LEGO 10698` for `10698`)."""
     if listing_model in licensed:
