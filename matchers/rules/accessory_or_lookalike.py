@@ -64,7 +64,7 @@ def judge(case: Case, ctx: MatchContext) -> Verdict | None:
         low := _markers("low_voltage_markers").search(title_key)
     ):
         why = ("low_voltage_or_vehicle", f"'{low.group(0)}': มอก. {found.tis_number} covers mains equipment")
-    elif head := _head_before_product(ctx, facts.title):
+    elif product_at and (head := _head_before_product(ctx, facts.title)):  # 0: the title opens with it
         why = ("accessory_of_product", f"'{head}' before '{found.term}': an item for or of it")
     if why is None:
         return None
