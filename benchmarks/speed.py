@@ -134,8 +134,11 @@ def print_speed(result: SpeedResult, out: TextIO | None = None) -> None:
     )
     end_to_end = result.listings / (result.build_seconds + result.match_seconds)
     cached = result.listings / (result.cached_load_seconds + result.match_seconds)
+    cpu = result.listings / (result.build_cpu_seconds + result.match_cpu_seconds)
+    cpu_cached = result.listings / (result.cached_load_cpu_seconds + result.match_cpu_seconds)
     print(
-        f"end to end (index + matching): {end_to_end:,.0f} listings/s built, {cached:,.0f} listings/s cached",
+        f"end to end (index + matching): {end_to_end:,.0f} listings/s built, {cached:,.0f} cached; "
+        f"by CPU time {cpu:,.0f} and {cpu_cached:,.0f} listings/s",
         file=out,
     )
     print(
