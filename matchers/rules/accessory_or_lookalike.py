@@ -3,6 +3,7 @@
 - something for or of it (another word glued before the product word — in Thai the head noun comes
   first, so `สเปรย์ทำความสะอาดหมวกกันน็อค` is a spray, `ฐานรองตู้เย็น` a stand, `ทรงหลอดไฟ` a shape);
 - an item for display or that does not work as the product (`ของเก่า`, `ใช้งานไม่ได้`);
+- text that quotes the product word (a sign or sticker: `ป้ายไม้ "ปลั๊กพ่วง มีมอก."`);
 - a vehicle or 12/24 V version of a product whose standard covers mains equipment only
   (`หลอดไฟหน้ารถ H4 12V` is no self-ballasted mains lamp).
 The words are data (`standards_data/wordlists/`: service_markers, neutral_title_words,
@@ -27,6 +28,8 @@ from standards_data.wordlists import load_wordlist
 
 NOT_THE_PRODUCT_SCORE = 80.0
 _THAI = re.compile(r"[\u0e01-\u0e4e]+")
+# Text in quotation marks (normalised: curly quotes are straight ones by then).
+_QUOTED = re.compile(r'"[^"]+"')
 
 
 @cache
@@ -58,6 +61,10 @@ def judge(case: Case, ctx: MatchContext) -> Verdict | None:
     service = _markers("service_markers").search(title_key)
     if service and product_at is not None and service.start() < product_at:
         why = ("service_not_product", f"'{service.group(0)}' before the product word: a service or guide")
+    elif product_at is not None and any(
+        q.start() < product_at < q.end() for q in _QUOTED.finditer(title_key)
+    ):
+        why = ("quoted_text", f"'{found.term}' is quoted: words printed on the item, not the item")
     elif display := _markers("display_only_markers").search(title_key):
         why = ("display_only", f"'{display.group(0)}': for display or not working as a {found.term}")
     elif standard_base(found.tis_number) in _mains_only() and (
@@ -74,6 +81,10 @@ def judge(case: Case, ctx: MatchContext) -> Verdict | None:
         f"Not regulated: the listing names '{found.term}' (มอก. {found.tis_number}) but is not that product."
     )
     return Verdict(case.listing_id, NOT_REGULATED, None, None, NOT_THE_PRODUCT_SCORE, case.reasons.render())
+
+
+def _inside_quotes(key_text: str, position: int) -> bool:
+    return any(quoted.start() < position < quoted.end() for quoted in _QUOTED.finditer(key_text))
 
 
 def _first_product_word(ctx: MatchContext, key_text: str) -> int | None:

@@ -44,6 +44,7 @@ def codes(reasons: list[str]) -> set[str]:
         ("พัดลมตั้งโต๊ะ ยุค 60 ของสะสม ใช้งานไม่ได้", "display_only"),
         ("หลอดไฟ LED H4 ไฟหน้ารถยนต์ 12V 6000K", "low_voltage_or_vehicle"),
         ("หลอดไฟเลี้ยว LED มอเตอร์ไซค์ 12V สีส้ม", "low_voltage_or_vehicle"),
+        ('แก้วน้ำสกรีนลาย "I love หม้อหุงข้าว" 350 ml', "quoted_text"),
     ],
 )
 def test_accessories_services_and_look_alikes_are_not_regulated(
