@@ -28,7 +28,7 @@ test-fast: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy tiswatch crawler matchers pipelines standards_data
+	$(BIN)/mypy tiswatch crawler matchers pipelines standards_data benchmarks
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

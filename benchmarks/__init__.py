@@ -1,1 +1,10 @@
-"""Benchmark commands that need the whole application (not installed with the package)."""
+"""Benchmarks: commands that print measured figures (not installed with the package; run from a checkout).
+
+    python -m benchmarks.pairs --left A.csv --right B.csv --pairs valid.csv --out d.csv   # pair matcher
+    python -m benchmarks.speed                  # matcher throughput, 100,000 synthetic licences
+    python -m benchmarks.registry_import        # registry import, 500,000 generated licences
+    python -m benchmarks.history --listings N   # history store and export
+    python -m benchmarks.crawl                  # crawl + full pipeline beside `scrapy bench`
+
+Figures are written into README.md with the command that printed them; tests never assert figures.
+"""

@@ -31,8 +31,8 @@ import time
 from pathlib import Path
 
 import httpx
-
 from matchers.bench.synth import make_data
+
 from matchers.vocabulary import load_vocabulary
 from pipelines.store.schema import ensure_schema
 from standards_data.database import make_engine

@@ -18,8 +18,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from standards_data.text import thai_digits_to_arabic
+
 _SEPARATORS = re.compile(r"[,\n;]")
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _STANDARD_PREFIX = re.compile(r"^(มอก\.?|tis)\s*", re.IGNORECASE)
 
 
@@ -49,7 +50,7 @@ def split_argument(value: str | Iterable[str] | None) -> list[str]:
 
 def _standard_key(number: str) -> str:
     """Loose key of a TIS number for matching user input: digits, `เล่ม` part, BE year."""
-    text = _STANDARD_PREFIX.sub("", number.translate(_THAI_DIGITS).strip())
+    text = _STANDARD_PREFIX.sub("", thai_digits_to_arabic(number).strip())
     return re.sub(r"\s+", "", text).lower()
 
 

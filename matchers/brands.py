@@ -18,412 +18,26 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from matchers.normalize import fold_thai, normalize_text
-from matchers.trie import no_guard, trie_pattern
-
-# Brand-field values that mean "no brand".
-PLACEHOLDER_BRANDS = frozenset(
-    {
-        "",
-        "0",
-        "-",
-        "--",
-        "n/a",
-        "na",
-        "none",
-        "null",
-        "nobrand",
-        "no brand",
-        "no-brand",
-        "oem",
-        "odm",
-        "generic",
-        "unbranded",
-        "other",
-        "others",
-        "อื่นๆ",
-        "อื่น ๆ",
-        "ไม่มี",
-        "ไม่มียี่ห้อ",
-        "ไม่มีแบรนด์",
-        "ไม่ระบุ",
-        "ไม่ระบุยี่ห้อ",
-        "ไม่ระบุแบรนด์",
-    }
-)
+from matchers.normalize import fold_case_and_spacing, normalize_text
+from matchers.trie import trie_pattern
+from standards_data.text import is_no_brand
+from standards_data.wordlists import load_wordlist
 
 # Latin words in titles that are not brands: marketing, units, specs, common English product words.
-NOT_BRAND_WORDS = frozenset(
-    [
-        "new",
-        "hot",
-        "sale",
-        "sales",
-        "promo",
-        "promotion",
-        "free",
-        "ship",
-        "shipping",
-        "fast",
-        "charge",
-        "charging",
-        "charger",
-        "quick",
-        "super",
-        "ultra",
-        "mini",
-        "max",
-        "plus",
-        "pro",
-        "lite",
-        "smart",
-        "original",
-        "genuine",
-        "official",
-        "premium",
-        "best",
-        "good",
-        "top",
-        "quality",
-        "cheap",
-        "set",
-        "kit",
-        "pack",
-        "pcs",
-        "pc",
-        "piece",
-        "pieces",
-        "box",
-        "size",
-        "color",
-        "colour",
-        "black",
-        "white",
-        "red",
-        "blue",
-        "green",
-        "pink",
-        "gold",
-        "silver",
-        "grey",
-        "gray",
-        "clear",
-        "daylight",
-        "warm",
-        "cool",
-        "light",
-        "cold",
-        "led",
-        "usb",
-        "type",
-        "c",
-        "pd",
-        "qc",
-        "hepa",
-        "filter",
-        "pm",
-        "lpg",
-        "rcbo",
-        "rccb",
-        "mcb",
-        "cb",
-        "tis",
-        "ce",
-        "ul",
-        "iec",
-        "iso",
-        "en",
-        "rohs",
-        "fcc",
-        "bpa",
-        "spf",
-        "pa",
-        "cotton",
-        "oversize",
-        "xs",
-        "xl",
-        "xxl",
-        "xxxl",
-        "s",
-        "m",
-        "l",
-        "mdf",
-        "pu",
-        "pvc",
-        "abs",
-        "pp",
-        "pe",
-        "pet",
-        "silicone",
-        "steel",
-        "stainless",
-        "plastic",
-        "wood",
-        "wooden",
-        "glass",
-        "ac",
-        "dc",
-        "v",
-        "w",
-        "kw",
-        "mah",
-        "ah",
-        "a",
-        "ma",
-        "hz",
-        "db",
-        "rpm",
-        "inch",
-        "cm",
-        "mm",
-        "m",
-        "kg",
-        "g",
-        "oz",
-        "ml",
-        "l",
-        "lb",
-        "th",
-        "thailand",
-        "thai",
-        "stock",
-        "ready",
-        "ready-to-ship",
-        "cod",
-        "sku",
-        "model",
-        "version",
-        "ver",
-        "gen",
-        "edition",
-        "for",
-        "with",
-        "and",
-        "or",
-        "the",
-        "of",
-        "in",
-        "on",
-        "to",
-        "by",
-        "from",
-        "x",
-        "no",
-        "license",
-        "licence",
-        "standard",
-        "certified",
-        "cert",
-        "approve",
-        "approved",
-        "warranty",
-        "year",
-        "years",
-        "iphone",
-        "ipad",
-        "android",
-        "samsung-compatible",
-        "wifi",
-        "wi-fi",
-        "bluetooth",
-        "wireless",
-        "portable",
-        "electric",
-        "electrical",
-        "digital",
-        "auto",
-        "automatic",
-        "manual",
-        "stand",
-        "floor",
-        "wall",
-        "table",
-        "desk",
-        "ceiling",
-        "outdoor",
-        "indoor",
-        "home",
-        "office",
-        "kids",
-        "kid",
-        "baby",
-        "child",
-        "children",
-        "adult",
-        "unisex",
-        "men",
-        "women",
-        "lady",
-        "boy",
-        "girl",
-        "breaker",
-        "circuit",
-        "switch",
-        "socket",
-        "plug",
-        "outlet",
-        "strip",
-        "cord",
-        "cable",
-        "wire",
-        "extension",
-        "power",
-        "bank",
-        "battery",
-        "adapter",
-        "lamp",
-        "bulb",
-        "tube",
-        "lamp",
-        "fan",
-        "helmet",
-        "toy",
-        "toys",
-        "doll",
-        "blocks",
-        "block",
-        "building",
-        "iron",
-        "steam",
-        "dry",
-        "cooker",
-        "rice",
-        "oven",
-        "microwave",
-        "pot",
-        "thermo",
-        "kettle",
-        "hair",
-        "dryer",
-        "straightener",
-        "curler",
-        "purifier",
-        "air",
-        "cylinder",
-        "gas",
-        "lighter",
-        "crayon",
-        "crayons",
-        "wax",
-        "nipple",
-        "nipples",
-        "bottle",
-        "feeding",
-        "teat",
-        "pacifier",
-        "tyre",
-        "tire",
-        "case",
-        "cover",
-        "bag",
-        "sticker",
-        "warmwhite",
-        "coolwhite",
-        "natural",
-        "neutral",
-        "rgb",
-        "turbo",
-        "eco",
-        "inverter",
-        "silent",
-        "quiet",
-        "hd",
-        "fhd",
-        "uhd",
-        "lcd",
-        "oled",
-        "touch",
-        "remote",
-        "timer",
-        "sensor",
-        "dual",
-        "triple",
-        "single",
-        "multi",
-        "universal",
-        "classic",
-        "deluxe",
-        "basic",
-        "plus+",
-        "ultra-thin",
-        "slim",
-        "compact",
-        "travel",
-        "camping",
-        "waterproof",
-        "led-light",
-        "nano",
-        "cute",
-        "kawaii",
-        "premium-grade",
-        "heavy",
-        "duty",
-        "pcs/set",
-        "anti",
-        "non-stick",
-        "nonstick",
-        "ceramic",
-        "teflon",
-        "titanium",
-        "copper",
-        "aluminium",
-        "aluminum",
-        "rubber",
-        "soft",
-        "hard",
-        "mini-size",
-        "big",
-        "large",
-        "small",
-        "medium",
-        "jumbo",
-        "extra",
-        "xtra",
-        "korea",
-        "korean",
-        "japan",
-        "japanese",
-        "china",
-        "chinese",
-        "usa",
-        "german",
-        "germany",
-        "eu",
-        "uk",
-        "thai-made",
-        "import",
-        "imported",
-        "sale!",
-        "hot!",
-        "new!",
-        "best-seller",
-        "bestseller",
-        "official-store",
-        "mall",
-        "flagship",
-        "authentic",
-        "gen2",
-        "gen3",
-        "v2",
-        "v3",
-        "mk2",
-        "series",
-        "style",
-        # Battery sizes, chemistries and product-type words that sellers capitalise like brands.
-        "aa",
-        "aaa",
-        "nimh",
-        "ni-mh",
-        "li-ion",
-        "lithium",
-        "lipo",
-        "diy",
-        "gan",
-        "otg",
-        "hdmi",
-        "vip",
-    ]
+NOT_BRAND_WORDS = load_wordlist("not_brand_words") | frozenset(
+    word for word in load_wordlist("promotion_words") if word.isascii()
 )
+# Promotion, shipping and material words (Latin and Thai): never a brand, alone or together.
+PROMOTION_WORDS = load_wordlist("promotion_words")
+
+# A Thai form found in a title must end where a syllable can end: not before a vowel or tone mark
+# (the brand ตู is not the start of ตู้เย็น).
+_THAI_MARK_AFTER = r"(?![\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])"
+
+
+def _thai_word_end(key: str) -> str:
+    return _THAI_MARK_AFTER
+
 
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'+]*(?:[.-][A-Za-z][A-Za-z0-9&'+]*)*")
 _THAI_RUN = re.compile(r"[\u0e01-\u0e4e]+")
@@ -435,17 +49,44 @@ _LICENSEE_NOISE = re.compile(
 
 
 def is_placeholder_brand(value: object) -> bool:
-    """Whether a brand field says "no brand" ("No Brand", "OEM", "0", "ไม่มียี่ห้อ", …)."""
-    if not isinstance(value, str):
-        return True
-    text = normalize_text(value).lower().strip(" .")
-    return text in PLACEHOLDER_BRANDS or "no brand" in text or "nobrand" in text
+    """Whether a brand field says "no brand" ("No Brand", "OEM", "0", "ไม่มียี่ห้อ", …): the one rule
+    of `standards_data.text`, shared with the parsers and the cleaning pipeline."""
+    return is_no_brand(value)
+
+
+_DECORATION_OR_NUMBER = re.compile(r"[\d%!+.,:;*#&/()\[\]{}'\"|~^-]+")
+
+
+@lru_cache(maxsize=65536)
+def is_promotion_or_material(value: str) -> bool:
+    """Whether a brand value is only promotion, shipping or material words (`FLASH SALE`, `ส่งฟรี!`,
+    `ของแท้100%`, `Latex`, `Stainless 304`): those are never a brand (`promotion_words.txt`)."""
+    text = _DECORATION_OR_NUMBER.sub(" ", normalize_text(value).lower())
+    words = text.split()
+    if not words:
+        return False
+    for word in words:
+        if word in PROMOTION_WORDS or word in NOT_BRAND_WORDS:
+            continue
+        if word.isascii():
+            return False
+        # A Thai run: promotion words glued together (`ส่งฟรีของแท้`) leave nothing behind.
+        rest = word
+        for promo in _THAI_PROMOTION_LONGEST_FIRST:
+            rest = rest.replace(promo, "")
+        if rest:
+            return False
+    return True
+
+
+_THAI_PROMOTION_LONGEST_FIRST = sorted((w for w in PROMOTION_WORDS if not w.isascii()), key=len, reverse=True)
 
 
 @lru_cache(maxsize=200_000)
 def brand_key(name: str) -> str:
-    """Comparison key: lower case, no tone marks, no spaces or punctuation (`Master Art` → `masterart`)."""
-    folded = fold_thai(normalize_text(name))
+    """Comparison key: lower case, no spaces or punctuation (`Master Art` → `masterart`); Thai tone
+    marks and vowels are kept, since they tell a Thai brand from an ordinary word (ช้าง / ช่าง)."""
+    folded = fold_case_and_spacing(normalize_text(name))
     # Thai vowels are combining marks (not isalnum) but part of the word: keep every Thai character.
     return "".join(ch for ch in folded if ch.isalnum() or "\u0e01" <= ch <= "\u0e4e")
 
@@ -522,6 +163,10 @@ def sounds_like(thai_word: str, latin_brand: str) -> float:
     return score if score >= threshold else 0.0
 
 
+# A first word shorter than this (`Sun` of `Sun Power`) is too common to name one brand by itself.
+FIRST_WORD_ALIAS_MIN_LETTERS = 5
+
+
 @dataclass(frozen=True)
 class BrandName:
     """A registry brand: its display name and key."""
@@ -540,6 +185,7 @@ class BrandLexicon:
         self._alias_to_brand: dict[str, str] = {}
         self._thai_aliases: dict[str, str] = {}
         licensees_by_brand: dict[str, set[str]] = {}
+        names_by_brand: dict[str, set[str]] = {}
         for brand_field, licensee in registry_brands:
             names = split_registry_brand(brand_field)
             if not names:
@@ -550,12 +196,14 @@ class BrandLexicon:
             self.brands.setdefault(main_key, BrandName(display=names[0], key=main_key))
             for name in names:
                 self._add_alias(name, main_key)
+            names_by_brand.setdefault(main_key, set()).update(names)
             if licensee:
                 licensees_by_brand.setdefault(main_key, set()).add(licensee)
         for main_key, licensees in licensees_by_brand.items():
             self._learn_licensee_aliases(main_key, licensees)
+        self._learn_first_word_aliases(names_by_brand)
         self._thai_pattern = (
-            re.compile(trie_pattern(self._thai_aliases, no_guard)) if self._thai_aliases else None
+            re.compile(trie_pattern(self._thai_aliases, _thai_word_end)) if self._thai_aliases else None
         )
         self._skeleton_cache: dict[frozenset[str], dict[str, str]] = {}
         # Sound keys of every Latin-named brand, computed once at build time; a brand of several words
@@ -578,6 +226,29 @@ class BrandLexicon:
         self._alias_to_brand.setdefault(key, main_key)
         if any("\u0e01" <= ch <= "\u0e4e" for ch in key) and len(key) >= 3:
             self._thai_aliases.setdefault(key, main_key)
+
+    def _learn_first_word_aliases(self, names_by_brand: dict[str, set[str]]) -> None:
+        """A brand of several words is also named by its first word, as sellers shorten it (`Mitsubishi`
+        for `Mitsubishi Electric`, `มิตซูบิชิ` for `มิตซูบิชิ อีเล็คทริค`) — when no other brand starts
+        with that word, the word is no brand of its own, and it is not a generic word."""
+        owners: dict[str, set[str]] = {}
+        firsts: dict[str, str] = {}
+        for main_key, names in names_by_brand.items():
+            for name in names:
+                words = name.split()
+                if len(words) < 2:
+                    continue
+                first = brand_key(words[0])
+                thai = not first.isascii()
+                if len(first) < (3 if thai else FIRST_WORD_ALIAS_MIN_LETTERS) or first in NOT_BRAND_WORDS:
+                    continue
+                if not thai and not first.isalpha():
+                    continue
+                owners.setdefault(first, set()).add(main_key)
+                firsts[first] = words[0]
+        for first, brands in owners.items():
+            if len(brands) == 1 and first not in self._alias_to_brand:
+                self._add_alias(firsts[first], next(iter(brands)))
 
     def _learn_licensee_aliases(self, main_key: str, licensees: set[str]) -> None:
         """Thai words of the licensee's name that sound like the brand become its Thai aliases."""
@@ -631,7 +302,7 @@ class BrandLexicon:
             if found:
                 return found
         if self._thai_pattern is not None:
-            for match in self._thai_pattern.finditer(fold_thai(title)):
+            for match in self._thai_pattern.finditer(fold_case_and_spacing(title)):
                 brand = self._thai_aliases[match.group(0)]
                 if among is None or brand in among:
                     return brand
@@ -695,11 +366,13 @@ def brand_after_marker(title: str) -> str | None:
     if not match:
         return None
     brand = match.group("brand").strip()
-    return None if is_placeholder_brand(brand) or brand.lower() in NOT_BRAND_WORDS else brand
+    if is_placeholder_brand(brand) or brand.lower() in NOT_BRAND_WORDS or is_promotion_or_material(brand):
+        return None
+    return brand
 
 
 # Words that end a two-word brand (`NONAME PRO`) although they are marketing words on their own.
-_BRAND_SUFFIXES = frozenset({"pro", "plus", "max", "home", "kids"})
+_BRAND_SUFFIXES = load_wordlist("brand_suffixes")
 
 
 def unknown_brand_in_title(title: str, skip: frozenset[str] = frozenset()) -> str | None:

@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from standards_data.wordlists import load_wordlist
+
 BE_OFFSET = 543  # Buddhist era = AD + 543
 
 # --- TIS numbers ------------------------------------------------------------------------------------
@@ -155,8 +157,16 @@ def extract_licence_numbers(text: str) -> list[LicenceClaim]:
     return found
 
 
+# A licence number already in canonical form (as the registry import writes them): its own key.
+_CANONICAL_LICENCE = re.compile(
+    r"(?:\([1-9]\d?\))?(?:นค|ท|น|ส)(?:0|[1-9]\d{0,5})-(?:0|[1-9]\d{0,3})/[1-9]\d{0,4}"
+)
+
+
 def licence_key(licence_no: str) -> str:
     """Comparison key for a licence number as printed anywhere (registry or listing)."""
+    if _CANONICAL_LICENCE.fullmatch(licence_no):
+        return licence_no  # the registry's own numbers: no normalising or searching needed
     from matchers.normalize import normalize_text  # local: keeps this module's import light
 
     text = normalize_text(licence_no)
@@ -180,78 +190,17 @@ _MODEL = re.compile(
     r"(?<![A-Za-z0-9])(?P<prefix>[A-Za-z]{1,4})(?P<segment>-[A-Za-z]{1,4})?(?P<sep>[- ]?)"
     r"(?P<letter>[A-Za-z]?)(?P<digits>\d{1,6})(?P<suffix>[A-Za-z]{0,3})(?![A-Za-z0-9])"
 )
+# Article numbers written in dotted groups (`495.61.005`, `535.43.711`): three or more groups of digits,
+# so prices, sizes and dates (`1.5`, `12.12`) are not read as models.
+_DOTTED_MODEL = re.compile(r"(?<![\d.])\d{2,4}(?:\.\d{2,4}){2,}(?![\d.])")
 # Digits-only models (`รุ่น 60337`, LEGO set numbers) only count right after the model word.
 _DIGITS_MODEL = re.compile(
     r"(?:รุ่น|model|โมเดล)\s*(?:no\.?)?\s*[:：]?\s*(?P<digits>\d{3,8})(?![\d.,A-Za-z])", re.I
 )
 _MODEL_AFTER_WORD = re.compile(r"(?:รุ่น|model|แบบ|mod\.)\s*[:：]?\s*$", re.IGNORECASE)
-_UNIT_SUFFIXES = {
-    "w",
-    "mah",
-    "ah",
-    "v",
-    "kw",
-    "mm",
-    "cm",
-    "ml",
-    "kg",
-    "g",
-    "mb",
-    "gb",
-    "tb",
-    "hz",
-    "rpm",
-    "wh",
-    "a",
-}
+_UNIT_SUFFIXES = load_wordlist("unit_suffixes")
 # Letter runs that are words or units, not model prefixes, when separated from the digits by a space.
-_NOT_MODEL_PREFIX = {
-    "tis",
-    "qc",
-    "gen",
-    "ver",
-    "type",
-    "wifi",
-    "no",
-    "pd",
-    "usb",
-    "led",
-    "size",
-    "new",
-    "pm",
-    "max",
-    "ac",
-    "dc",
-    "ip",
-    "iso",
-    "ce",
-    "en",
-    "iec",
-    "th",
-    "hepa",
-    "by",
-    "for",
-    "and",
-    "the",
-    "x",
-    "mah",
-    "w",
-    "rpm",
-    "ml",
-    "l",
-    "m",
-    "cm",
-    "mm",
-    "kg",
-    "g",
-    "oz",
-    "v",
-    "a",
-    "pcs",
-    "sku",
-    "ref",
-    "lot",
-}
+_NOT_MODEL_PREFIX = load_wordlist("not_model_prefixes")
 
 
 # Containers: `HA 8176 กล่อง 6 แท่ง` is model HA-8176 in a box of 6, not 8176 boxes.
@@ -280,7 +229,11 @@ class ModelCode:
 @lru_cache(maxsize=200_000)
 def model_key(model: str) -> str:
     """Comparison key of a model code: upper case letters and digits only."""
-    return "".join(ch for ch in model.upper() if ch.isalnum())
+    return _NOT_ALNUM.sub("", model.upper())
+
+
+# Whatever `str.isalnum` rejects (`\w` is exactly the alphanumerics plus `_`).
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 def extract_model_codes(text: str) -> list[ModelCode]:
@@ -315,6 +268,12 @@ def extract_model_codes(text: str) -> list[ModelCode]:
         key = model_key(match.group(0))
         if key not in seen:
             seen.add(key)
+            models.append(ModelCode(raw=match.group(0), key=key, after_model_word=after_word))
+    for match in _DOTTED_MODEL.finditer(text):
+        key = model_key(match.group(0))
+        if key not in seen:
+            seen.add(key)
+            after_word = bool(_MODEL_AFTER_WORD.search(text, 0, match.start()))
             models.append(ModelCode(raw=match.group(0), key=key, after_model_word=after_word))
     for match in _DIGITS_MODEL.finditer(text):
         key = match.group("digits")

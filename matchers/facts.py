@@ -24,6 +24,9 @@ _BRAND_ATTRIBUTE = re.compile(r"ยี่ห้อ|แบรนด์|brand|ต�
 _TIS_ATTRIBUTE = re.compile(r"มอก|tis\b|มาตรฐาน|standard", re.IGNORECASE)
 _LICENCE_ATTRIBUTE = re.compile(r"ใบอนุญาต|licen[cs]e|permit", re.IGNORECASE)
 
+# Whatever `str.isalnum` rejects (`\w` is exactly the alphanumerics plus `_`).
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
 
 def _text_field(listing: Mapping[str, Any], name: str) -> str:
     value = listing.get(name)
@@ -105,7 +108,7 @@ def extract_facts(listing: Mapping[str, Any]) -> ListingFacts:
             if codes:
                 attribute_models.extend(ModelCode(c.raw, c.key, True) for c in codes)
             elif value.strip():
-                key = "".join(ch for ch in value.upper() if ch.isalnum())
+                key = _NOT_ALNUM.sub("", value.upper())
                 if 3 <= len(key) <= 20 and any(ch.isdigit() for ch in key):
                     attribute_models.append(ModelCode(value, key, True))
             continue
@@ -113,7 +116,7 @@ def extract_facts(listing: Mapping[str, Any]) -> ListingFacts:
         facts.attribute_keys.append(fold_thai(value))
 
     # Not `model_key`: that one is cached for short codes, and every listing's text is different.
-    facts.compact_text = "".join(ch for ch in f"{title} {description}".upper() if ch.isalnum())
+    facts.compact_text = _NOT_ALNUM.sub("", f"{title} {description}".upper())
     sources = [title, description, *attribute_texts]
     for text in sources:
         for claim in extract_tis_claims(text):

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pythainlp.util import normalize as thai_normalize
 
 # Thai digits ๐–๙ (U+0E50–U+0E59) → 0–9.
-_THAI_DIGITS = {0x0E50 + i: str(i) for i in range(10)}
+_THAI_DIGITS = {ord(thai): arabic for thai, arabic in zip("๐๑๒๓๔๕๖๗๘๙", "0123456789", strict=True)}
 
 # Characters NFKC leaves alone but sellers use as brackets, dashes, quotes and spaces.
 _PUNCTUATION_MAP = {
@@ -102,6 +102,14 @@ def fold_thai(text: str) -> str:
     (input already normalised)."""
     text = _TCH_CLUSTER.sub("ตช", _TONE_MARKS.sub("", text.lower()))
     return _SPACE_BETWEEN_THAI.sub("", text)
+
+
+def fold_case_and_spacing(text: str) -> str:
+    """Lower case, one spelling of the ตช cluster, no spaces between Thai characters — but tone marks
+    and vowels kept: the comparison form of Thai *names* (brands), where a tone mark or a vowel length
+    is the whole difference between a brand and an ordinary word (ช้าง elephant / ช่าง craftsman,
+    เสือ / เสื้อ, สูด / สุด). Input already normalised."""
+    return _SPACE_BETWEEN_THAI.sub("", _TCH_CLUSTER.sub("ตช", text.lower()))
 
 
 def match_key(text: object) -> str:

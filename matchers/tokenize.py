@@ -13,64 +13,11 @@ from functools import lru_cache
 from pythainlp.tokenize import Tokenizer
 
 from matchers.vocabulary import load_vocabulary
+from standards_data.wordlists import load_wordlist
 
 _THAI_RUN = re.compile(r"[\u0e01-\u0e4e]+")
 # Seller phrases the bundled dictionary lacks as single words: never brand candidates.
-SELLER_WORDS = frozenset(
-    [
-        "พร้อมส่ง",
-        "ส่งฟรี",
-        "ส่งไว",
-        "ส่งด่วน",
-        "ของแท้",
-        "แท้ศูนย์",
-        "ประกันศูนย์",
-        "ราคาถูก",
-        "ลดราคา",
-        "ขายดี",
-        "สินค้าใหม่",
-        "ของใหม่",
-        "มือหนึ่ง",
-        "คุณภาพดี",
-        "ได้มาตรฐาน",
-        "ผ่านมาตรฐาน",
-        "มาตรฐาน",
-        "มีมอก",
-        "ผ่านมอก",
-        "ใบอนุญาต",
-        "เลขที่ใบอนุญาต",
-        "รับประกัน",
-        "สินค้าคุณภาพ",
-        "โปรโมชั่น",
-        "จัดส่งฟรี",
-        "เก็บเงินปลายทาง",
-        "ปลายทาง",
-        "แพ็ค",
-        "ชิ้น",
-        "กล่อง",
-        "ลิตร",
-        "วัตต์",
-        "นิ้ว",
-        "เมตร",
-        "กิโล",
-        "ไซส์",
-        "ขนาด",
-        "รุ่น",
-        "สีขาว",
-        "สีดำ",
-        "แสงขาว",
-        "แสงวอร์ม",
-        "เต็มใบ",
-        "ครึ่งใบ",
-        "ชิลด์ใส",
-        "คอกว้าง",
-        "ต้มเร็ว",
-        "พับได้",
-        "ส่ายได้",
-        "เติมแก๊สได้",
-        "ปลอดสารพิษ",
-    ]
-)
+SELLER_WORDS = load_wordlist("seller_words")
 
 
 @lru_cache(maxsize=1)

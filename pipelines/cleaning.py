@@ -1,113 +1,22 @@
 """Cleaning rules for crawled listings (pure functions; the validate pipeline applies them).
 
 Sellers and page templates leave zero-width spaces, non-breaking spaces, Thai digits, price ranges,
-"1.2พัน sold" and "No Brand" in the fields; the matcher and the exports want plain values.
+"1.2พัน sold" and "No Brand" in the fields; the matcher and the exports want plain values. The value
+rules themselves (text, numbers, counts, "no brand") are `standards_data.text`, shared with the parsers.
 """
 
 from __future__ import annotations
 
-import math
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from standards_data.text import clean_brand, clean_multiline, clean_text, parse_count, read_number
+
 REQUIRED_FIELDS = ("platform", "listing_id", "url", "title")
 DEFAULT_MAX_PRICE = 10_000_000.0  # THB; above this a "price" is a parsing accident (ids, phone numbers)
-
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-# Multipliers sellers and platforms write after a count: "1.2k", "1.2พัน", "3หมื่น", "1.1M".
-_MULTIPLIERS = {"k": 1_000, "พัน": 1_000, "หมื่น": 10_000, "แสน": 100_000, "m": 1_000_000, "ล้าน": 1_000_000}
-_COUNT = re.compile(r"(\d+(?:[.,]\d+)*)\s*(k|m|พัน|หมื่น|แสน|ล้าน)?", re.IGNORECASE)
-# What sources put in the brand field when there is no brand.
-BRAND_PLACEHOLDERS = frozenset(
-    {
-        "",
-        "0",
-        "-",
-        "--",
-        "n/a",
-        "na",
-        "none",
-        "null",
-        "no brand",
-        "nobrand",
-        "no-brand",
-        "oem",
-        "generic",
-        "unbranded",
-        "ไม่มียี่ห้อ",
-        "ไม่มีแบรนด์",
-        "ไม่ระบุ",
-        "ไม่ระบุยี่ห้อ",
-    }
-)
-
-
-def clean_text(value: Any) -> str:
-    """Text with invisible characters removed, any whitespace run as one space, and NFC composition."""
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFC", str(value)).translate(_INVISIBLE)
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" or ch in "\t\n\r" else " " for ch in text)
-    return " ".join(text.split())
-
-
-def clean_multiline(value: Any) -> str:
-    """Like `clean_text` but keeps line breaks (descriptions)."""
-    lines = (clean_text(line) for line in str(value or "").replace("\r\n", "\n").split("\n"))
-    return "\n".join(line for line in lines if line)
-
-
-def _to_float(text: str) -> float | None:
-    # "1,290.50" -> 1290.5; a lone comma with two digits after it ("12,50") is a decimal comma.
-    if re.fullmatch(r"\d+,\d{1,2}", text):
-        text = text.replace(",", ".")
-    try:
-        return float(text.replace(",", ""))
-    except ValueError:
-        return None
-
-
-def parse_price(value: Any) -> float | None:
-    """A price from a number or text (`฿1,290`, `1,290.00 บาท`, `๑๙๙`, `199 - 299` -> lowest)."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        number: float | None = float(value)
-    else:
-        match = _NUMBER.search(clean_text(value).translate(_THAI_DIGITS))
-        number = _to_float(match.group()) if match else None
-    if number is None or math.isnan(number) or math.isinf(number):
-        return None
-    return number
-
-
-def parse_count(value: Any) -> int | None:
-    """A count (units sold) from a number or text (`1,234`, `1.2k`, `ขายแล้ว 1.2พัน ชิ้น`, `10K+`)."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        if math.isnan(value) or math.isinf(value):
-            return None
-        return int(value)
-    match = _COUNT.search(clean_text(value).translate(_THAI_DIGITS))
-    if not match:
-        return None
-    number = _to_float(match.group(1))
-    if number is None:
-        return None
-    unit = (match.group(2) or "").lower()
-    return round(number * _MULTIPLIERS.get(unit, 1))
-
-
-def clean_brand(value: Any) -> str:
-    brand = clean_text(value)
-    return "" if brand.casefold() in BRAND_PLACEHOLDERS else brand
 
 
 @dataclass
@@ -141,7 +50,7 @@ def clean_listing(raw: Mapping[str, Any], max_price: float = DEFAULT_MAX_PRICE) 
     listing["currency"] = clean_text(listing.get("currency")).upper() or "THB"
 
     raw_price = listing.get("price")
-    price = parse_price(raw_price)
+    price = read_number(raw_price)
     if price is not None and not 0 < price <= max_price:
         problems.append("price_out_of_range")
         price = None
@@ -151,14 +60,14 @@ def clean_listing(raw: Mapping[str, Any], max_price: float = DEFAULT_MAX_PRICE) 
 
     raw_sold = listing.get("sold")
     sold = parse_count(raw_sold)
-    if sold is not None and sold < 0:
+    if _is_negative_number(raw_sold):
         problems.append("sold_negative")
         sold = None
     elif sold is None and raw_sold not in (None, ""):
         problems.append("sold_unreadable")
     listing["sold"] = sold
 
-    rating = parse_price(listing.get("rating"))
+    rating = read_number(listing.get("rating"))
     listing["rating"] = rating if rating is not None and 0 <= rating <= 5 else None
 
     attributes = listing.get("attributes") or {}
@@ -179,3 +88,7 @@ def clean_listing(raw: Mapping[str, Any], max_price: float = DEFAULT_MAX_PRICE) 
     if listing.get("url") and not re.match(r"https?://", listing["url"]):
         missing.append("url")  # a relative or javascript: link cannot be opened by an investigator
     return CleanResult(listing=listing, missing=missing, problems=problems)
+
+
+def _is_negative_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value < 0

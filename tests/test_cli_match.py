@@ -181,3 +181,33 @@ def test_tiswatch_match_in_a_subprocess(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert [v["verdict"] for v in _read(out)] == ["certified", "certified", "invalid_licence"]
+
+
+def test_index_cache_gives_the_same_verdicts_one_file_per_registry_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    listings = tmp_path / "listings.jsonl"
+    _write_listings(listings, [json.dumps(item, ensure_ascii=False) for item, *_ in LISTINGS])
+    cache = tmp_path / "index-cache"
+
+    def run(registry: Path, name: str) -> list[dict]:
+        out = tmp_path / f"{name}.jsonl"
+        args = ["match", "--registry", str(registry), "--listings", str(listings), "--out", str(out)]
+        assert main([*args, "--index-cache", str(cache)]) == 0
+        return _read(out)
+
+    fresh = run(REGISTRY, "fresh")
+    (stored,) = cache.glob("registry-index-*.pickle")
+    assert run(REGISTRY, "cached") == fresh  # loaded from the file, not rebuilt
+    assert [p.name for p in cache.glob("registry-index-*.pickle")] == [stored.name]
+
+    stored.write_bytes(b"not a pickle")  # a damaged file is rebuilt, not trusted
+    assert run(REGISTRY, "rebuilt") == fresh
+
+    # Another registry version (one licence revoked) is another file, with its own verdicts.
+    changed = tmp_path / "registry-v2.csv"
+    text = REGISTRY.read_text(encoding="utf-8")
+    changed.write_text(text.replace("2019-03-02,active", "2019-03-02,revoked"), encoding="utf-8")
+    second = run(changed, "changed")
+    assert len(list(cache.glob("registry-index-*.pickle"))) == 2
+    assert second != fresh

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from random import Random
 
-THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+from standards_data.text import ARABIC_TO_THAI_DIGITS
+
 BE_OFFSET = 543
 
 PREFIXES = (
@@ -47,7 +48,7 @@ _STANDARD = re.compile(r"^(?P<base>\d+)(?: เล่ม (?P<part>\d+)(?:\((?P<su
 
 
 def thai_digits(text: str) -> str:
-    return text.translate(THAI_DIGITS)
+    return text.translate(ARABIC_TO_THAI_DIGITS)
 
 
 def standard_claim(tis_number: str, rng: Random) -> str:

@@ -26,13 +26,12 @@ from crawler.parsers.values import (
     PageParseError,
     ParsedPage,
     PriceReading,
-    clean_brand,
     clean_text,
     html_to_text,
-    parse_count,
     parse_price,
     parse_rating,
 )
+from standards_data.text import clean_brand, parse_count
 
 PRODUCT_TYPES = frozenset({"Product", "ProductGroup", "IndividualProduct", "SomeProducts"})
 SYNTAXES = ("json-ld", "microdata", "rdfa")

@@ -19,12 +19,11 @@ from crawler.items import Listing
 from crawler.parsers.values import (
     PageParseError,
     ParsedPage,
-    clean_brand,
     clean_text,
-    parse_count,
     parse_price,
     parse_rating,
 )
+from standards_data.text import clean_brand, parse_count
 
 PLATFORM = "shopee"
 PRICE_SCALE = 100_000

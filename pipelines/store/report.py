@@ -47,6 +47,7 @@ from pipelines.store.models import (
     Verdict,
 )
 from pipelines.store.types import utcnow
+from standards_data.text import thai_digits_to_arabic
 
 NEW = "new"
 STILL_FLAGGED = "still flagged"
@@ -56,8 +57,6 @@ MARKS = (NEW, STILL_FLAGGED, GONE)
 # A new listing of the same seller whose title is at least this similar (rapidfuzz ratio, 0-100, on
 # case- and space-normalised titles) to a reviewed or gone flagged listing is reported as a re-listing.
 RELISTING_MIN_SIMILARITY = 90.0
-
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 @dataclass
@@ -314,7 +313,7 @@ _EVIDENCE_COLUMNS = (Evidence.sha256, Evidence.url, Evidence.fetched_at, Evidenc
 
 
 def normalise_title(title: str) -> str:
-    return " ".join(title.translate(_THAI_DIGITS).casefold().split())
+    return " ".join(thai_digits_to_arabic(title).casefold().split())
 
 
 def _verdict_view(columns: tuple[Any, ...]) -> _VerdictView | None:

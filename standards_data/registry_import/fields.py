@@ -8,12 +8,13 @@ from the database imports back unchanged.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+from standards_data.text import THAI_TO_ARABIC_DIGITS as THAI_DIGITS
+from standards_data.text import clean_text
+
 BE_OFFSET = 543
 # Plausible Buddhist-era years for a TIS edition or a licence date (TISI was founded in BE 2511).
 BE_YEAR_RANGE = range(2480, 2700)
@@ -59,13 +60,6 @@ DMY_DATE = re.compile(r"^(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})$")
 
 class FieldError(ValueError):
     """A value that cannot be made canonical; the message says what is wrong with it."""
-
-
-def clean_text(value: str) -> str:
-    """NFC, Thai digits kept (they are text here), runs of whitespace collapsed, ends stripped."""
-    if not unicodedata.is_normalized("NFC", value):
-        value = unicodedata.normalize("NFC", value)
-    return " ".join(value.split())
 
 
 def normalise_licence_no(value: str) -> str:

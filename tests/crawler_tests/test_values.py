@@ -7,12 +7,11 @@ import pytest
 from crawler.parsers.values import (
     MAX_PLAUSIBLE_PRICE,
     MIN_PLAUSIBLE_PRICE,
-    clean_brand,
     html_to_text,
-    parse_count,
     parse_price,
     parse_rating,
 )
+from standards_data.text import clean_brand, parse_count
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from matchers.bench import pairs
-from matchers.bench.__main__ import main
+from benchmarks import pairs as pair_bench
+from benchmarks import speed as speed_bench
+from benchmarks.pairs import main
+from matchers import pairs
 
 
 def _write(path: Path, rows: list[list[str]]) -> Path:
@@ -49,10 +51,7 @@ def test_pairs_protocol(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     )
     out = tmp_path / "decisions.csv"
 
-    assert (
-        main(["pairs", "--left", str(left), "--right", str(right), "--pairs", str(pairs), "--out", str(out)])
-        == 0
-    )
+    assert main(["--left", str(left), "--right", str(right), "--pairs", str(pairs), "--out", str(out)]) == 0
 
     with open(out, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -152,13 +151,13 @@ def test_a_match_is_the_best_candidate_of_both_records() -> None:
 def test_fitting_learns_which_way_a_feature_points() -> None:
     rows = [[1.0, x / 10, (x * 7) % 10 / 10] for x in range(10)] * 5
     labels = [int(row[1] > 0.55) for row in rows]
-    weights = pairs.fit_weights(rows, labels)
+    weights = pair_bench.fit_weights(rows, labels)
     assert weights[1] > 5 and abs(weights[2]) < abs(weights[1]) / 2
     assert pairs.predict(weights, [1.0, 0.9, 0.0]) > 0.5 > pairs.predict(weights, [1.0, 0.1, 0.0])
     keys = [(f"l{i}", f"r{i}") for i in range(len(rows))]
-    threshold = pairs.choose_threshold(keys, rows, labels)
+    threshold = pair_bench.choose_threshold(keys, rows, labels)
     assert 0.05 <= threshold <= 0.95
-    assert threshold == pairs.choose_threshold(keys, rows, labels)  # deterministic
+    assert threshold == pair_bench.choose_threshold(keys, rows, labels)  # deterministic
     scores = [pairs.predict(weights, row) for row in rows]
     assert pairs.decide(keys, scores, threshold) == labels
 
@@ -178,7 +177,7 @@ def test_pairs_fit_refits_weights_and_threshold(tmp_path: Path, capsys: pytest.C
         ]
     train = _write(tmp_path / "train.csv", labelled)
     out = tmp_path / "d.csv"
-    args = ["pairs", "--left", str(left), "--right", str(right), "--pairs", str(train), "--out", str(out)]
+    args = ["--left", str(left), "--right", str(right), "--pairs", str(train), "--out", str(out)]
     assert main([*args, "--fit", str(train)]) == 0
     printed = capsys.readouterr().out
     assert "fitted on 36 labelled pairs" in printed and "code_same=" in printed
@@ -190,7 +189,6 @@ def test_pairs_reports_an_unknown_id(tmp_path: Path, capsys: pytest.CaptureFixtu
     pairs = _write(tmp_path / "p.csv", [["ltable_id", "rtable_id"], ["0", "9"]])
     code = main(
         [
-            "pairs",
             "--left",
             str(table),
             "--right",
@@ -206,7 +204,7 @@ def test_pairs_reports_an_unknown_id(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 def test_speed_runs_and_reports(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["speed", "--licences", "2000", "--listings", "300", "--baseline-sample", "2"]) == 0
+    assert speed_bench.main(["--licences", "2000", "--listings", "300", "--baseline-sample", "2"]) == 0
     out = capsys.readouterr().out
     assert "registry: 2000 licences; listings: 300" in out
     assert "listings/s" in out and "speed-up vs naive" in out and "peak memory" in out

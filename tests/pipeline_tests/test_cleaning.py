@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.cleaning import clean_brand, clean_listing, clean_text, parse_count, parse_price
+from pipelines.cleaning import clean_listing
+from standards_data.text import clean_brand, clean_text, parse_count
+from standards_data.text import read_number as parse_price
 
 
 @pytest.mark.parametrize(

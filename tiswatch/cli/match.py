@@ -1,6 +1,7 @@
 """`tiswatch match`: judge a file of listings against a registry file, without a crawl or a database.
 
     tiswatch match --registry REGISTRY.csv --listings LISTINGS.jsonl --out VERDICTS.jsonl [--vocabulary V.csv]
+        [--index-cache DIR]
 
 Writes one verdict per listing (the Verdict contract: listing_id, verdict, flagged, tis_number,
 licence_no, score, reasons) in the order of the listings. A line that is not a JSON object, or lacks
@@ -61,6 +62,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=Path,
         metavar="VOCABULARY.csv",
         help="product vocabulary CSV (default: the bundled standards_data/vocabulary.csv)",
+    )
+    parser.add_argument(
+        "--index-cache",
+        type=Path,
+        metavar="DIR",
+        help="keep the built registry index in DIR, one file per registry version; a later run on the "
+        "same registry loads it instead of building it (default: build every time)",
     )
     parser.set_defaults(handler=match_command)
 
@@ -129,7 +137,7 @@ def match_command(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
     problems.clear()
 
-    matcher = Matcher(licences, vocabulary)
+    matcher = Matcher(licences, vocabulary, index_cache=args.index_cache)
     counts: Counter[str] = Counter()
     skipped = 0
     try:

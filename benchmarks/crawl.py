@@ -1,7 +1,7 @@
 """Crawl benchmark: the lazada spider with the full pipeline over a 10,000-listing demo marketplace,
 measured beside `scrapy bench` in the same run on the same machine.
 
-    python -m crawler.bench [--size 10000] [--json bench.json]
+    python -m benchmarks.crawl [--size 10000] [--json bench.json]
 
 Three processes, so none competes with another for the interpreter lock: the demo marketplace (a
 server process), the tiswatch crawl (a child process: `run_crawls` with the project's pipelines —
@@ -90,10 +90,11 @@ def crawl_child(base_url: str, out_dir: Path, crawler_only: bool = False) -> dic
 
 
 def measure_tiswatch(base_url: str, work_dir: Path, crawler_only: bool = False) -> dict[str, Any]:
-    command = [sys.executable, "-m", "crawler.bench", "--crawl-child", base_url, str(work_dir)]
+    command = [sys.executable, "-m", "benchmarks.crawl", "--crawl-child", base_url, str(work_dir)]
     if crawler_only:
         command.append("--crawler-only")
-    code, stdout, stderr, wall, peak_mb = _run_child(command)
+    # The benchmarks package is not installed: the child runs from the checkout that holds it.
+    code, stdout, stderr, wall, peak_mb = _run_child(command, cwd=Path(__file__).resolve().parents[1])
     if code != 0 or not stdout.strip():
         raise RuntimeError(f"tiswatch crawl failed (exit {code}): {stderr[-2000:]}")
     result = json.loads(stdout.strip().splitlines()[-1])
@@ -188,7 +189,7 @@ def report(result: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.crawl", description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=10_000, help="demo market listings (default 10000)")
     parser.add_argument("--seed", type=int, default=2432)
     parser.add_argument("--bench-seconds", type=int, default=10, help="scrapy bench duration (default 10)")

@@ -1,7 +1,7 @@
 """Benchmark of the registry import: generate an N-licence registry file and import it.
 
-    python -m standards_data.bench_import                 # 500,000 licences into a fresh SQLite file
-    python -m standards_data.bench_import --rows 100000 --db postgresql://…
+    python -m benchmarks.registry_import                 # 500,000 licences into a fresh SQLite file
+    python -m benchmarks.registry_import --rows 100000 --db postgresql://…
 
 Prints, for the first import (`--replace` into an empty registry) and for a re-import of the same
 file with 1% of licences changed (status, models) and 1% dropped (ended by `--replace`): wall time,

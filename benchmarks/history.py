@@ -1,7 +1,7 @@
 """Benchmark of the history store and the export: how fast listings are stored (one transaction each,
 as the store pipeline does), how long closing a run and writing the export take.
 
-    python -m pipelines.bench_history --listings 5000 [--db URL] [--runs 2]
+    python -m benchmarks.history --listings 5000 [--db URL] [--runs 2]
 
 Listings are synthetic but shaped like the real ones (Thai titles, spec tables, ~60 % flagged); every
 run re-sees 95 % of the previous run's listings with some price changes, so the marks have work to do.
