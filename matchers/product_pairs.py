@@ -61,6 +61,9 @@ def _load_words(path: Path) -> frozenset[str]:
 
 
 _COLOURS = _load_words(_COLOURS_FILE)
+_PAIR_WORDS = json.loads((DATA_DIR / "pair_words.json").read_text(encoding="utf-8"))
+_PLATFORM_OF = {word: name for name, words in _PAIR_WORDS["platforms"].items() for word in words}
+_EDITIONS = frozenset(_PAIR_WORDS["editions"])
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,10 @@ class Product:
     colours: frozenset[str]
     grams: frozenset[str]
     """Character 3-grams of the compacted title."""
+    brand_words: frozenset[str]
+    """Words of the brand column (taken out of the titles for the `core_` features)."""
+    platforms: frozenset[str]
+    editions: frozenset[str]
 
 
 def _tokens(text: str) -> list[str]:
@@ -161,6 +168,9 @@ def make_product(values: Mapping[str, Any]) -> Product:
         numbers=frozenset(_numbers(_tokens(title))),
         colours=frozenset(tokens & _COLOURS),
         grams=_grams(title_compact),
+        brand_words=frozenset(_NOT_ALNUM.sub("", t) for t in _tokens(str(values.get("brand") or ""))),
+        platforms=frozenset(_PLATFORM_OF[t] for t in tokens if t in _PLATFORM_OF),
+        editions=frozenset(tokens & _EDITIONS),
     )
 
 
@@ -232,6 +242,12 @@ FEATURES: tuple[str, ...] = (
     "description_jaccard",
     "price_log_ratio",
     "category_ratio",
+    "platform_conflict",
+    "edition_conflict",
+    "editions_unshared",
+    "core_jaccard",
+    "core_idf_cosine",
+    "core_token_set",
 )
 
 
@@ -308,6 +324,25 @@ def _ratio_or_nan(left: str, right: str) -> float:
     return fuzz.ratio(left, right) / 100.0 if left and right else math.nan
 
 
+def _core(product: Product, drop: frozenset[str]) -> frozenset[str]:
+    """The title's words less brand words and long bare numbers (catalogue and UPC numbers)."""
+    return frozenset(t for t in product.tokens - drop if not (t.isdigit() and len(t) >= 5))
+
+
+def _core_features(left: Product, right: Product, corpus: Corpus) -> list[float]:
+    """How alike the titles are once brand words and catalogue numbers are set aside: one shop writes
+    `encore software 10634 3d home architect`, the other `3d home architect`."""
+    drop = left.brand_words | right.brand_words
+    core_left, core_right = _core(left, drop), _core(right, drop)
+    if not core_left or not core_right:
+        return [0.0, 0.0, 0.0]
+    shared = core_left & core_right
+    mass_left, mass_right = _mass(core_left, corpus), _mass(core_right, corpus)
+    cosine = _mass(shared, corpus) / math.sqrt(mass_left * mass_right) if mass_left and mass_right else 0.0
+    token_set = fuzz.token_set_ratio(" ".join(sorted(core_left)), " ".join(sorted(core_right))) / 100.0
+    return [len(shared) / len(core_left | core_right), cosine, token_set]
+
+
 def features(left: Product, right: Product, corpus: Corpus) -> list[float]:
     """The pair's features, in the order of FEATURES; NaN where neither record says (the model knows)."""
     codes = _code_agreement(left, right)
@@ -370,6 +405,10 @@ def features(left: Product, right: Product, corpus: Corpus) -> list[float]:
         else math.nan,
         price_log_ratio,
         _ratio_or_nan(left.category, right.category),
+        float(bool(left.platforms and right.platforms and not left.platforms & right.platforms)),
+        float(bool(left.editions and right.editions and not left.editions & right.editions)),
+        float(len(left.editions ^ right.editions)),
+        *_core_features(left, right, corpus),
     ]
 
 
