@@ -1,0 +1,177 @@
+"""One case per product: the same product sold by the same seller on several platforms is one case.
+
+`group_cases(listings)` takes Listing-contract records (dicts) and gives every listing a case id. Two listings
+are put in one case when
+- they are on different platforms (one platform's own listings are its own identities; a seller who lists
+  one product twice on one platform is two listings there, as the platform shows it),
+- their sellers are the same shop (`same_seller`: the shop name, written the same once case, spacing,
+  punctuation and Thai digits are set aside, or nearly the same with the same numbers — `Lucky Store 2` and
+  `Lucky Store 5` are two shops), and
+- the product pair matcher (`matchers.product_pairs`, the model fitted on the public benchmarks' train
+  splits) says they are the same product: at least its threshold, and each the other's best candidate.
+Matches are joined transitively (Shopee ↔ Lazada ↔ own shop).
+
+A case id is `C` + 12 hex digits of the SHA-1 of the case's anchor, its first member in
+(platform, listing_id) order: the same listings always give the same id, and a listing with no twin keeps
+the id it would have alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from matchers.product_pairs import Corpus, PairModel, Product, decide, features, load_model, make_product
+
+# Shop names this close (token-sort ratio, 0–100) and with the same numbers are one shop.
+SELLER_NAME_SIMILARITY = 92
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_DIGITS = re.compile(r"\d+")
+# Spec-table keys that hold the model (Lazada/Shopee/own-shop spellings).
+_MODEL_KEYS = ("model", "รุ่น", "model no", "model number", "รหัสรุ่น")
+
+ListingKey = tuple[str, str]
+"""(platform, listing_id): a listing's identity across runs."""
+
+
+def listing_key(listing: Mapping[str, Any]) -> ListingKey:
+    return (str(listing.get("platform") or ""), str(listing.get("listing_id") or ""))
+
+
+def seller_name_key(name: str) -> str:
+    """The shop name with case, spacing, punctuation and Thai digits set aside."""
+    return _NOT_ALNUM.sub("", name.translate(_THAI_DIGITS).casefold())
+
+
+def same_seller(name_a: str, name_b: str) -> bool:
+    key_a, key_b = seller_name_key(name_a), seller_name_key(name_b)
+    if not key_a or not key_b:
+        return False
+    if key_a == key_b:
+        return True
+    a, b = name_a.translate(_THAI_DIGITS).casefold(), name_b.translate(_THAI_DIGITS).casefold()
+    # Numbers tell branch shops apart (`Lucky Store 2`, `Lucky Store 5`): they must agree exactly.
+    if _DIGITS.findall(a) != _DIGITS.findall(b):
+        return False
+    return fuzz.token_sort_ratio(a, b) >= SELLER_NAME_SIMILARITY
+
+
+def listing_product(listing: Mapping[str, Any]) -> Product:
+    """The pair matcher's view of a listing: title, brand, model (from the spec table), description, price."""
+    attributes = listing.get("attributes") or {}
+    model = ""
+    if isinstance(attributes, Mapping):
+        for key, value in attributes.items():
+            if str(key).strip().casefold() in _MODEL_KEYS and value:
+                model = str(value)
+                break
+    return make_product(
+        {
+            "title": listing.get("title") or "",
+            "brand": listing.get("brand") or "",
+            "model": model,
+            "description": listing.get("description") or "",
+            "price": listing.get("price"),
+        }
+    )
+
+
+def case_id_for(anchor: ListingKey) -> str:
+    return "C" + hashlib.sha1(f"{anchor[0]}:{anchor[1]}".encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Case:
+    case_id: str
+    members: tuple[ListingKey, ...]
+    """The case's listings in (platform, listing_id) order; the first is its anchor."""
+
+
+class _Groups:
+    """Union-find over listing keys."""
+
+    def __init__(self, keys: Iterable[ListingKey]) -> None:
+        self.parent = {key: key for key in keys}
+
+    def find(self, key: ListingKey) -> ListingKey:
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def join(self, a: ListingKey, b: ListingKey) -> None:
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a != root_b:
+            self.parent[max(root_a, root_b)] = min(root_a, root_b)
+
+
+def _seller_groups(listings: Mapping[ListingKey, Mapping[str, Any]]) -> list[list[ListingKey]]:
+    """Listings grouped by shop across platforms (a shop's name as each platform shows it)."""
+    names = sorted({str(listing.get("seller_name") or "") for listing in listings.values()} - {""})
+    shops = _Groups((name, "") for name in names)
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        by_key[seller_name_key(name)].append(name)
+    for same_key in by_key.values():
+        for name in same_key[1:]:
+            shops.join((same_key[0], ""), (name, ""))
+    # Near-identical names: compared within the same first letter to keep this well below quadratic.
+    by_initial: dict[str, list[str]] = defaultdict(list)
+    for key, same_key in by_key.items():
+        by_initial[key[:1]].append(same_key[0])
+    for initial_names in by_initial.values():
+        for i, a in enumerate(initial_names):
+            for b in initial_names[i + 1 :]:
+                if same_seller(a, b):
+                    shops.join((a, ""), (b, ""))
+    groups: dict[ListingKey, list[ListingKey]] = defaultdict(list)
+    for key, listing in listings.items():
+        name = str(listing.get("seller_name") or "")
+        if name:
+            groups[shops.find((name, ""))].append(key)
+    return [members for members in groups.values() if len({platform for platform, _ in members}) > 1]
+
+
+def group_cases(listings: Sequence[Mapping[str, Any]], model: PairModel | None = None) -> list[Case]:
+    """Every listing's case, each listing in exactly one (a listing with no twin is a case of its own)."""
+    by_key = {listing_key(listing): listing for listing in listings}
+    products = {key: listing_product(listing) for key, listing in by_key.items()}
+    groups = _Groups(by_key)
+    seller_groups = _seller_groups(by_key)
+    if seller_groups:
+        model = model or load_model()
+        corpus = Corpus.of(products.values())
+        candidates = [
+            (a, b)
+            for members in seller_groups
+            for i, a in enumerate(sorted(members))
+            for b in sorted(members)[i + 1 :]
+            if a[0] != b[0]
+        ]
+        scores = model.scores([features(products[a], products[b], corpus) for a, b in candidates])
+        # "Best candidate of both": a listing is compared with the other platform's listings of its shop.
+        decisions = decide(
+            [(f"{a[0]}:{a[1]}>{b[0]}", f"{b[0]}:{b[1]}>{a[0]}") for a, b in candidates],
+            scores,
+            model.threshold,
+        )
+        for (a, b), matched in zip(candidates, decisions, strict=True):
+            if matched:
+                groups.join(a, b)
+    members: dict[ListingKey, list[ListingKey]] = defaultdict(list)
+    for key in by_key:
+        members[groups.find(key)].append(key)
+    cases = [tuple(sorted(keys)) for keys in members.values()]
+    return sorted((Case(case_id_for(keys[0]), keys) for keys in cases), key=lambda case: case.members)
+
+
+def case_ids(listings: Sequence[Mapping[str, Any]], model: PairModel | None = None) -> dict[ListingKey, str]:
+    """(platform, listing_id) → case id, for every listing."""
+    return {key: case.case_id for case in group_cases(listings, model) for key in case.members}
