@@ -33,6 +33,7 @@ from typing import Any, NamedTuple
 
 import lightgbm as lgb
 import numpy as np
+from scipy import sparse
 from rapidfuzz import fuzz
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -124,8 +125,15 @@ def _numbers(tokens: Iterable[str]) -> set[str]:
     found: set[str] = set()
     for token in tokens:
         if _SPEC_TOKEN.match(token) or not _is_code(_NOT_ALNUM.sub("", token)):
-            found.update(number.lstrip("0") or "0" for number in _NUMBER.findall(token))
+            found.update(_plain_number(number) for number in _NUMBER.findall(token))
     return found
+
+
+def _plain_number(number: str) -> str:
+    """`08` → `8`, `8.0` → `8`, `5.10` → `5.1`: one number, one spelling."""
+    if "." in number:
+        number = number.rstrip("0").rstrip(".")
+    return number.lstrip("0") or "0"
 
 
 def _price(value: Any) -> float | None:
@@ -182,19 +190,28 @@ class Corpus:
     small and large sets of records."""
 
     idf: dict[str, float]
+    gram_idf: dict[str, float]
 
     @classmethod
     def of(cls, products: Iterable[Product]) -> Corpus:
         counts: Counter[str] = Counter()
+        gram_counts: Counter[str] = Counter()
         size = 1
         for product in products:
             counts.update(product.tokens)
+            gram_counts.update(product.grams)
             size += 1
         scale = math.log(size) if size > 1 else 1.0
-        return cls({token: math.log(size / count) / scale for token, count in counts.items()})
+        return cls(
+            {token: math.log(size / count) / scale for token, count in counts.items()},
+            {gram: math.log(size / count) / scale for gram, count in gram_counts.items()},
+        )
 
     def weight(self, token: str) -> float:
         return self.idf.get(token, 1.0)
+
+    def gram_weight(self, gram: str) -> float:
+        return self.gram_idf.get(gram, 1.0)
 
 
 class CodeAgreement(NamedTuple):
@@ -248,7 +265,14 @@ FEATURES: tuple[str, ...] = (
     "core_jaccard",
     "core_idf_cosine",
     "core_token_set",
+    "gram_idf_cosine",
+    "neighbour_rank_min",
+    "neighbour_rank_max",
+    "neighbour_margin_min",
+    "neighbour_margin_max",
 )
+NEIGHBOURS = 10
+"""How many nearest records of the other side each record keeps (Neighbourhood)."""
 
 
 def _digits(code: str) -> str:
@@ -324,6 +348,16 @@ def _ratio_or_nan(left: str, right: str) -> float:
     return fuzz.ratio(left, right) / 100.0 if left and right else math.nan
 
 
+def _gram_cosine(left: Product, right: Product, corpus: Corpus) -> float:
+    """IDF-weighted cosine of the titles' character 3-grams: spelling variants (`jampack`, `jam pack`)."""
+    shared = sum(corpus.gram_weight(g) ** 2 for g in left.grams & right.grams)
+    if not shared:
+        return 0.0
+    norm_left = sum(corpus.gram_weight(g) ** 2 for g in left.grams)
+    norm_right = sum(corpus.gram_weight(g) ** 2 for g in right.grams)
+    return shared / math.sqrt(norm_left * norm_right)
+
+
 def _core(product: Product, drop: frozenset[str]) -> frozenset[str]:
     """The title's words less brand words and long bare numbers (catalogue and UPC numbers)."""
     return frozenset(t for t in product.tokens - drop if not (t.isdigit() and len(t) >= 5))
@@ -344,7 +378,8 @@ def _core_features(left: Product, right: Product, corpus: Corpus) -> list[float]
 
 
 def features(left: Product, right: Product, corpus: Corpus) -> list[float]:
-    """The pair's features, in the order of FEATURES; NaN where neither record says (the model knows)."""
+    """The pair's own features, the first ones of FEATURES (pair_features() adds the neighbourhood's);
+    NaN where neither record says (the model knows)."""
     codes = _code_agreement(left, right)
     shared = left.tokens & right.tokens
     mass_left, mass_right, mass_shared = (
@@ -409,7 +444,77 @@ def features(left: Product, right: Product, corpus: Corpus) -> list[float]:
         float(bool(left.editions and right.editions and not left.editions & right.editions)),
         float(len(left.editions ^ right.editions)),
         *_core_features(left, right, corpus),
+        _gram_cosine(left, right, corpus),
     ]
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """Each record's nearest records on the other side, by IDF-weighted word cosine over whole tables.
+
+    Whether a candidate is its record's nearest neighbour among all the other side's records, and by how
+    much, tells a product from its near-identical siblings (`… cs3 design premium` among `… web premium`,
+    `… production premium`). Built from the records only (no labels), like the word rarity."""
+
+    vectors: dict[tuple[int, str], Any]
+    """(side, id) → its L2-normalised sparse row; side 0 is left, 1 is right."""
+    nearest: dict[tuple[int, str], list[tuple[float, str]]]
+    """(side, id) → up to NEIGHBOURS (similarity, other side's id), most similar first."""
+
+    @classmethod
+    def of(cls, left: Mapping[str, Product], right: Mapping[str, Product], corpus: Corpus) -> Neighbourhood:
+        """`left` and `right` may be the same mapping (one pool): a record is then never its own neighbour."""
+        vocabulary = {token: column for column, token in enumerate(corpus.idf)}
+        matrices = [_tfidf(list(side.values()), vocabulary, corpus) for side in (left, right)]
+        ids = [list(left), list(right)]
+        vectors = {(side, key): matrices[side][row] for side in (0, 1) for row, key in enumerate(ids[side])}
+        nearest: dict[tuple[int, str], list[tuple[float, str]]] = {}
+        for side in (0, 1):
+            other = 1 - side
+            for start in range(0, len(ids[side]), 256):
+                block = (matrices[side][start : start + 256] @ matrices[other].T).toarray()
+                for offset, sims in enumerate(block):
+                    key = ids[side][start + offset]
+                    count = min(NEIGHBOURS + 1, len(sims))
+                    top = np.argpartition(-sims, count - 1)[:count] if count else []
+                    ranked = sorted(((float(sims[i]), ids[other][i]) for i in top), reverse=True)
+                    nearest[(side, key)] = [(sim, o) for sim, o in ranked if o != key or left is not right]
+        return cls(vectors, nearest)
+
+    def features(self, left_id: str, right_id: str) -> list[float]:
+        """Ranks (0 = nearest) and margins (similarity minus the best other candidate's) of the pair."""
+        similarity = float((self.vectors[(0, left_id)] @ self.vectors[(1, right_id)].T).toarray()[0, 0])
+        ranks, margins = [], []
+        for key, other in (((0, left_id), right_id), ((1, right_id), left_id)):
+            others = [sim for sim, candidate in self.nearest.get(key, []) if candidate != other]
+            ranks.append(float(sum(1 for sim in others if sim > similarity + 1e-9)))
+            margins.append(similarity - (others[0] if others else 0.0))
+        return [min(ranks), max(ranks), min(margins), max(margins)]
+
+
+def _tfidf(products: Sequence[Product], vocabulary: Mapping[str, int], corpus: Corpus) -> Any:
+    rows, columns, values = [], [], []
+    for row, product in enumerate(products):
+        weights = {vocabulary[t]: corpus.weight(t) for t in product.tokens if t in vocabulary}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        for column, weight in weights.items():
+            rows.append(row)
+            columns.append(column)
+            values.append(weight / norm)
+    shape = (len(products), max(len(vocabulary), 1))
+    return sparse.csr_matrix((values, (rows, columns)), shape=shape)
+
+
+def pair_features(
+    left_id: str,
+    right_id: str,
+    left: Product,
+    right: Product,
+    corpus: Corpus,
+    neighbourhood: Neighbourhood,
+) -> list[float]:
+    """features() and the pair's place among each record's nearest neighbours: the model's input row."""
+    return [*features(left, right, corpus), *neighbourhood.features(left_id, right_id)]
 
 
 def best_of_both(pairs: Sequence[tuple[str, str]], scores: Sequence[float]) -> list[bool]:
