@@ -26,7 +26,6 @@ from pathlib import Path
 
 from matchers.product_pairs import (
     Corpus,
-    Neighbourhood,
     PairModel,
     Product,
     best_of_both,
@@ -34,6 +33,7 @@ from matchers.product_pairs import (
     fit_booster,
     make_product,
     model_path,
+    neighbourhoods,
     pair_features,
 )
 
@@ -86,14 +86,14 @@ class Split:
 def load_split(folder: Path, split: str) -> Split:
     left, right = read_table(folder / "tableA.csv"), read_table(folder / "tableB.csv")
     corpus = Corpus.of([*left.values(), *right.values()])
-    neighbourhood = Neighbourhood.of(left, right, corpus)
+    near = neighbourhoods(left, right, corpus)
     pairs = read_pairs(folder / f"{split}.csv")
     missing = [(a, b) for a, b, _ in pairs if a not in left or b not in right]
     if missing:
         raise KeyError(f"{folder / f'{split}.csv'}: pair {missing[0]} names an id missing from the tables")
     return Split(
         keys=[(f"{folder.name}/{a}", f"{folder.name}/{b}") for a, b, _ in pairs],
-        rows=[pair_features(a, b, left[a], right[b], corpus, neighbourhood) for a, b, _ in pairs],
+        rows=[pair_features(a, b, left[a], right[b], corpus, near) for a, b, _ in pairs],
         labels=[label for _, _, label in pairs],
     )
 

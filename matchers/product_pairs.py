@@ -270,6 +270,10 @@ FEATURES: tuple[str, ...] = (
     "neighbour_rank_max",
     "neighbour_margin_min",
     "neighbour_margin_max",
+    "gram_neighbour_rank_min",
+    "gram_neighbour_rank_max",
+    "gram_neighbour_margin_min",
+    "gram_neighbour_margin_max",
 )
 NEIGHBOURS = 10
 """How many nearest records of the other side each record keeps (Neighbourhood)."""
@@ -462,10 +466,13 @@ class Neighbourhood:
     """(side, id) → up to NEIGHBOURS (similarity, other side's id), most similar first."""
 
     @classmethod
-    def of(cls, left: Mapping[str, Product], right: Mapping[str, Product], corpus: Corpus) -> Neighbourhood:
-        """`left` and `right` may be the same mapping (one pool): a record is then never its own neighbour."""
-        vocabulary = {token: column for column, token in enumerate(corpus.idf)}
-        matrices = [_tfidf(list(side.values()), vocabulary, corpus) for side in (left, right)]
+    def of(
+        cls, left: Mapping[str, Product], right: Mapping[str, Product], corpus: Corpus, *, grams: bool = False
+    ) -> Neighbourhood:
+        """`left` and `right` may be the same mapping (one pool): a record is then never its own neighbour.
+        With `grams`, records are compared by their titles' character 3-grams instead of their words."""
+        vocabulary = {term: column for column, term in enumerate(corpus.gram_idf if grams else corpus.idf)}
+        matrices = [_tfidf(list(side.values()), vocabulary, corpus, grams) for side in (left, right)]
         ids = [list(left), list(right)]
         vectors = {(side, key): matrices[side][row] for side in (0, 1) for row, key in enumerate(ids[side])}
         nearest: dict[tuple[int, str], list[tuple[float, str]]] = {}
@@ -492,10 +499,12 @@ class Neighbourhood:
         return [min(ranks), max(ranks), min(margins), max(margins)]
 
 
-def _tfidf(products: Sequence[Product], vocabulary: Mapping[str, int], corpus: Corpus) -> Any:
+def _tfidf(products: Sequence[Product], vocabulary: Mapping[str, int], corpus: Corpus, grams: bool) -> Any:
     rows, columns, values = [], [], []
+    rarity = corpus.gram_weight if grams else corpus.weight
     for row, product in enumerate(products):
-        weights = {vocabulary[t]: corpus.weight(t) for t in product.tokens if t in vocabulary}
+        terms = product.grams if grams else product.tokens
+        weights = {vocabulary[t]: rarity(t) for t in terms if t in vocabulary}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         for column, weight in weights.items():
             rows.append(row)
@@ -511,10 +520,22 @@ def pair_features(
     left: Product,
     right: Product,
     corpus: Corpus,
-    neighbourhood: Neighbourhood,
+    neighbourhoods: tuple[Neighbourhood, Neighbourhood],
 ) -> list[float]:
-    """features() and the pair's place among each record's nearest neighbours: the model's input row."""
-    return [*features(left, right, corpus), *neighbourhood.features(left_id, right_id)]
+    """features() and the pair's place among each record's nearest neighbours (by words, by character
+    3-grams): the model's input row."""
+    by_words, by_grams = neighbourhoods
+    return [
+        *features(left, right, corpus),
+        *by_words.features(left_id, right_id),
+        *by_grams.features(left_id, right_id),
+    ]
+
+
+def neighbourhoods(
+    left: Mapping[str, Product], right: Mapping[str, Product], corpus: Corpus
+) -> tuple[Neighbourhood, Neighbourhood]:
+    return Neighbourhood.of(left, right, corpus), Neighbourhood.of(left, right, corpus, grams=True)
 
 
 def best_of_both(pairs: Sequence[tuple[str, str]], scores: Sequence[float]) -> list[bool]:
