@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from matchers.product_pairs import (
+    DATA_DIR,
     Corpus,
     PairModel,
     Product,
@@ -153,34 +154,41 @@ def _join(splits: list[Split]) -> Split:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_pairs", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.bench_pairs", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--dataset", type=Path, action="append", required=True, help="benchmark folder")
     parser.add_argument("--split", default="valid", choices=("train", "valid"), help="split to score")
     parser.add_argument("--model", help="model name (matchers/data/pairs_<name>.json); default: dataset's")
     parser.add_argument("--fit", action="store_true", help="refit on the train split(s) and write the model")
+    parser.add_argument(
+        "--models-dir", type=Path, default=DATA_DIR, help="where model files are (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
 
     name = args.model or args.dataset[0].name
+    path = args.models_dir / model_path(name).name
     try:
         if args.fit:
             train = _join([load_split(folder, "train") for folder in args.dataset])
             threshold, cv_f1 = cross_validate(train)
             fitted_on = " + ".join(f"{folder.name}/train" for folder in args.dataset)
             model = PairModel(fit_booster(train.rows, train.labels), threshold, fitted_on)
-            model.save(model_path(name))
+            model.save(path)
             print(
                 f"{name}: fitted on {len(train.rows)} labelled pairs ({fitted_on}); "
                 f"train {_FOLDS}-fold CV F1={cv_f1 * 100:.2f} at threshold {threshold:.2f}; "
-                f"wrote {model_path(name)}"
+                f"wrote {path}"
             )
-        model = PairModel.load(model_path(name))
+        model = PairModel.load(path)
         for folder in args.dataset:
             split = load_split(folder, args.split)
             scores = model.scores(split.rows)
             decisions = decide(split.keys, scores, model.threshold)
             precision, recall, f1 = prf(decisions, split.labels)
             print(
-                f"{folder.name} {args.split} (model {name}): pairs={len(split.rows)} matches={sum(decisions)} "
+                f"{folder.name} {args.split} (model {name}): "
+                f"pairs={len(split.rows)} matches={sum(decisions)} "
                 f"threshold={model.threshold:.2f} precision={precision * 100:.2f} "
                 f"recall={recall * 100:.2f} F1={f1 * 100:.2f}"
             )

@@ -33,8 +33,8 @@ from typing import Any, NamedTuple
 
 import lightgbm as lgb
 import numpy as np
-from scipy import sparse
 from rapidfuzz import fuzz
+from scipy import sparse
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 GENERAL_MODEL = "general"
@@ -153,7 +153,8 @@ def _grams(text: str, size: int = 3) -> frozenset[str]:
 
 
 def make_product(values: Mapping[str, Any]) -> Product:
-    """A product from its attributes by role (`title`, `brand`, `model`, `description`, `category`, `price`)."""
+    """A product from its attributes by role: `title`, `brand`, `model`, `description`, `category`,
+    `price`."""
     title = str(values.get("title") or "")
     model = str(values.get("model") or "")
     raw_tokens = _tokens(f"{title} {model}")
@@ -233,6 +234,7 @@ FEATURES: tuple[str, ...] = (
     "model_same",
     "model_ratio",
     "model_in_other_title",
+    "model_digits_same",
     "brand_same",
     "brand_ratio",
     "brand_in_other_title",
@@ -296,7 +298,9 @@ def _code_agreement(left: Product, right: Product) -> CodeAgreement:
     shared = left.codes & right.codes
     same = bool(left.specific & right.specific)
     pairs = ((left.codes, right), (right.codes, left))
-    contained = not shared and any(len(c) >= 5 and c in other.compact for codes, other in pairs for c in codes)
+    contained = not shared and any(
+        len(c) >= 5 and c in other.compact for codes, other in pairs for c in codes
+    )
     in_description = (
         not shared
         and not contained
@@ -416,6 +420,11 @@ def features(left: Product, right: Product, corpus: Corpus) -> list[float]:
         model_same,
         _ratio_or_nan(left.model, right.model),
         float(_in_other_title(left.model, right) or _in_other_title(right.model, left)),
+        # Shops write one model code with other letters around it (`pe209780`, `edgdm-209780-pe`) but the
+        # digits stay; other digits are another model (`hd-lb1.5tu2`, `hd-lb1.0tu2`).
+        float(_digits(left.model) == _digits(right.model))
+        if _digits(left.model) and _digits(right.model)
+        else math.nan,
         float(left.brand == right.brand) if left.brand and right.brand else math.nan,
         _ratio_or_nan(left.brand, right.brand),
         float(_in_other_title(left.brand, right) or _in_other_title(right.brand, left)),
@@ -483,7 +492,7 @@ class Neighbourhood:
                 for offset, sims in enumerate(block):
                     key = ids[side][start + offset]
                     count = min(NEIGHBOURS + 1, len(sims))
-                    top = np.argpartition(-sims, count - 1)[:count] if count else []
+                    top = np.argpartition(-sims, count - 1)[:count] if count else np.array([], dtype=int)
                     ranked = sorted(((float(sims[i]), ids[other][i]) for i in top), reverse=True)
                     nearest[(side, key)] = [(sim, o) for sim, o in ranked if o != key or left is not right]
         return cls(vectors, nearest)

@@ -27,7 +27,16 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from matchers.product_pairs import Corpus, PairModel, Product, decide, features, load_model, make_product
+from matchers.product_pairs import (
+    Corpus,
+    PairModel,
+    Product,
+    decide,
+    load_model,
+    make_product,
+    neighbourhoods,
+    pair_features,
+)
 
 # Shop names this close (token-sort ratio, 0–100) and with the same numbers are one shop.
 SELLER_NAME_SIMILARITY = 92
@@ -83,6 +92,10 @@ def listing_product(listing: Mapping[str, Any]) -> Product:
     )
 
 
+def _pool_id(key: ListingKey) -> str:
+    return f"{key[0]}:{key[1]}"
+
+
 def case_id_for(anchor: ListingKey) -> str:
     return "C" + hashlib.sha1(f"{anchor[0]}:{anchor[1]}".encode()).hexdigest()[:12]
 
@@ -124,8 +137,8 @@ def _seller_groups(listings: Mapping[ListingKey, Mapping[str, Any]]) -> list[lis
             shops.join((same_key[0], ""), (name, ""))
     # Near-identical names: compared within the same first letter to keep this well below quadratic.
     by_initial: dict[str, list[str]] = defaultdict(list)
-    for key, same_key in by_key.items():
-        by_initial[key[:1]].append(same_key[0])
+    for name_key, same_key in by_key.items():
+        by_initial[name_key[:1]].append(same_key[0])
     for initial_names in by_initial.values():
         for i, a in enumerate(initial_names):
             for b in initial_names[i + 1 :]:
@@ -148,6 +161,9 @@ def group_cases(listings: Sequence[Mapping[str, Any]], model: PairModel | None =
     if seller_groups:
         model = model or load_model()
         corpus = Corpus.of(products.values())
+        # Each listing's nearest neighbours among all the listings (one pool, itself left out).
+        pool = {_pool_id(key): product for key, product in products.items()}
+        near = neighbourhoods(pool, pool, corpus)
         candidates = [
             (a, b)
             for members in seller_groups
@@ -155,10 +171,15 @@ def group_cases(listings: Sequence[Mapping[str, Any]], model: PairModel | None =
             for b in sorted(members)[i + 1 :]
             if a[0] != b[0]
         ]
-        scores = model.scores([features(products[a], products[b], corpus) for a, b in candidates])
+        scores = model.scores(
+            [
+                pair_features(_pool_id(a), _pool_id(b), products[a], products[b], corpus, near)
+                for a, b in candidates
+            ]
+        )
         # "Best candidate of both": a listing is compared with the other platform's listings of its shop.
         decisions = decide(
-            [(f"{a[0]}:{a[1]}>{b[0]}", f"{b[0]}:{b[1]}>{a[0]}") for a, b in candidates],
+            [(f"{_pool_id(a)}>{b[0]}", f"{_pool_id(b)}>{a[0]}") for a, b in candidates],
             scores,
             model.threshold,
         )
