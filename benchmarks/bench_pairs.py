@@ -26,6 +26,8 @@ from pathlib import Path
 
 from matchers.product_pairs import (
     DATA_DIR,
+    FEATURES,
+    PAIR_FEATURES,
     Corpus,
     PairModel,
     Product,
@@ -121,7 +123,7 @@ def _f1_by_threshold(keys: list[tuple[str, str]], scores: list[float], labels: l
     return result
 
 
-def cross_validate(train: Split) -> tuple[float, float]:
+def cross_validate(train: Split, features: Sequence[str] = FEATURES) -> tuple[float, float]:
     """Threshold and F1 from held-out folds of the train split.
 
     Scores of pairs a model was fitted on are optimistic, so the threshold is chosen on scores of pairs it
@@ -135,8 +137,11 @@ def cross_validate(train: Split) -> tuple[float, float]:
             held = sorted(order[part::_FOLDS])
             held_set = set(held)
             fitted = [i for i in range(len(train.rows)) if i not in held_set]
-            booster = fit_booster([train.rows[i] for i in fitted], [train.labels[i] for i in fitted])
-            scores = [float(s) for s in booster.predict([train.rows[i] for i in held])]
+            booster = fit_booster(
+                [train.rows[i] for i in fitted], [train.labels[i] for i in fitted], features
+            )
+            held_rows = [train.rows[i][: len(features)] for i in held]
+            scores = [float(s) for s in booster.predict(held_rows)]
             f1s = _f1_by_threshold([train.keys[i] for i in held], scores, [train.labels[i] for i in held])
             totals = [total + f1 for total, f1 in zip(totals, f1s, strict=True)]
     means = [total / (_REPEATS * _FOLDS) for total in totals]
@@ -162,6 +167,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--model", help="model name (matchers/data/pairs_<name>.json); default: dataset's")
     parser.add_argument("--fit", action="store_true", help="refit on the train split(s) and write the model")
     parser.add_argument(
+        "--no-neighbours",
+        action="store_true",
+        help="with --fit: pair features only (the model for a few candidates, as in pipelines/cases.py)",
+    )
+    parser.add_argument(
         "--models-dir", type=Path, default=DATA_DIR, help="where model files are (default: %(default)s)"
     )
     args = parser.parse_args(argv)
@@ -171,9 +181,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.fit:
             train = _join([load_split(folder, "train") for folder in args.dataset])
-            threshold, cv_f1 = cross_validate(train)
+            features = PAIR_FEATURES if args.no_neighbours else FEATURES
+            threshold, cv_f1 = cross_validate(train, features)
             fitted_on = " + ".join(f"{folder.name}/train" for folder in args.dataset)
-            model = PairModel(fit_booster(train.rows, train.labels), threshold, fitted_on)
+            booster = fit_booster(train.rows, train.labels, features)
+            model = PairModel(booster, threshold, fitted_on, uses_neighbours=not args.no_neighbours)
             model.save(path)
             print(
                 f"{name}: fitted on {len(train.rows)} labelled pairs ({fitted_on}); "

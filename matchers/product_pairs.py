@@ -38,7 +38,8 @@ from scipy import sparse
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 GENERAL_MODEL = "general"
-"""The model fitted on all three benchmarks' train splits; the one used on marketplace listings."""
+"""The model fitted on all three benchmarks' train splits without neighbour features; the one used on
+marketplace listings (pipelines/cases.py)."""
 
 # A token is a run of anything but whitespace and punctuation (Thai words included), separators at its
 # ends stripped: `(dvd-rom)` → `dvd-rom`, `ps-lx350h.` → `ps-lx350h`.
@@ -228,7 +229,7 @@ class CodeAgreement(NamedTuple):
     other_kind: bool  # a model code against a part or catalogue number only (`h890` vs `966193-0403`)
 
 
-FEATURES: tuple[str, ...] = (
+PAIR_FEATURES: tuple[str, ...] = (
     *(f"code_{name}" for name in CodeAgreement._fields),
     "codes_any",
     "model_same",
@@ -268,6 +269,9 @@ FEATURES: tuple[str, ...] = (
     "core_idf_cosine",
     "core_token_set",
     "gram_idf_cosine",
+)
+"""Features of the pair alone (features())."""
+NEIGHBOUR_FEATURES: tuple[str, ...] = (
     "neighbour_rank_min",
     "neighbour_rank_max",
     "neighbour_margin_min",
@@ -277,6 +281,8 @@ FEATURES: tuple[str, ...] = (
     "gram_neighbour_margin_min",
     "gram_neighbour_margin_max",
 )
+"""The pair's place among each record's nearest neighbours on the other side (Neighbourhood)."""
+FEATURES = PAIR_FEATURES + NEIGHBOUR_FEATURES
 NEIGHBOURS = 10
 """How many nearest records of the other side each record keeps (Neighbourhood)."""
 
@@ -334,7 +340,9 @@ def _code_agreement(left: Product, right: Product) -> CodeAgreement:
 
 
 def _mass(tokens: Iterable[str], corpus: Corpus) -> float:
-    return sum(corpus.weight(t) ** 2 for t in tokens)
+    # fsum: exact, so the result does not depend on the set's iteration order (string hashing varies
+    # between runs) and every run gives the same scores.
+    return math.fsum(corpus.weight(t) ** 2 for t in tokens)
 
 
 def _rarest_shared(left: Product, right: Product, corpus: Corpus) -> float:
@@ -358,11 +366,11 @@ def _ratio_or_nan(left: str, right: str) -> float:
 
 def _gram_cosine(left: Product, right: Product, corpus: Corpus) -> float:
     """IDF-weighted cosine of the titles' character 3-grams: spelling variants (`jampack`, `jam pack`)."""
-    shared = sum(corpus.gram_weight(g) ** 2 for g in left.grams & right.grams)
+    shared = math.fsum(corpus.gram_weight(g) ** 2 for g in left.grams & right.grams)
     if not shared:
         return 0.0
-    norm_left = sum(corpus.gram_weight(g) ** 2 for g in left.grams)
-    norm_right = sum(corpus.gram_weight(g) ** 2 for g in right.grams)
+    norm_left = math.fsum(corpus.gram_weight(g) ** 2 for g in left.grams)
+    norm_right = math.fsum(corpus.gram_weight(g) ** 2 for g in right.grams)
     return shared / math.sqrt(norm_left * norm_right)
 
 
@@ -386,8 +394,8 @@ def _core_features(left: Product, right: Product, corpus: Corpus) -> list[float]
 
 
 def features(left: Product, right: Product, corpus: Corpus) -> list[float]:
-    """The pair's own features, the first ones of FEATURES (pair_features() adds the neighbourhood's);
-    NaN where neither record says (the model knows)."""
+    """The pair's own features, PAIR_FEATURES (pair_features() adds the neighbourhood's); NaN where
+    neither record says (the model knows)."""
     codes = _code_agreement(left, right)
     shared = left.tokens & right.tokens
     mass_left, mass_right, mass_shared = (
@@ -480,7 +488,9 @@ class Neighbourhood:
     ) -> Neighbourhood:
         """`left` and `right` may be the same mapping (one pool): a record is then never its own neighbour.
         With `grams`, records are compared by their titles' character 3-grams instead of their words."""
-        vocabulary = {term: column for column, term in enumerate(corpus.gram_idf if grams else corpus.idf)}
+        vocabulary = {
+            term: column for column, term in enumerate(sorted(corpus.gram_idf if grams else corpus.idf))
+        }
         matrices = [_tfidf(list(side.values()), vocabulary, corpus, grams) for side in (left, right)]
         ids = [list(left), list(right)]
         vectors = {(side, key): matrices[side][row] for side in (0, 1) for row, key in enumerate(ids[side])}
@@ -513,7 +523,7 @@ def _tfidf(products: Sequence[Product], vocabulary: Mapping[str, int], corpus: C
     rarity = corpus.gram_weight if grams else corpus.weight
     for row, product in enumerate(products):
         terms = product.grams if grams else product.tokens
-        weights = {vocabulary[t]: rarity(t) for t in terms if t in vocabulary}
+        weights = {vocabulary[t]: rarity(t) for t in sorted(terms) if t in vocabulary}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         for column, weight in weights.items():
             rows.append(row)
@@ -569,20 +579,31 @@ def decide(pairs: Sequence[tuple[str, str]], scores: Sequence[float], threshold:
 
 @dataclass(frozen=True)
 class PairModel:
-    """A fitted booster, the threshold chosen for it and the features it expects."""
+    """A fitted booster, the threshold chosen for it and the features it expects.
+
+    A model uses all FEATURES (matching within whole catalogues: each record's nearest neighbours say
+    much) or PAIR_FEATURES only (`uses_neighbours` false: a few candidates, as a shop's listings on another
+    platform, where being the nearest of two says little)."""
 
     booster: lgb.Booster
     threshold: float
     fitted_on: str
+    uses_neighbours: bool = True
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        return FEATURES if self.uses_neighbours else PAIR_FEATURES
 
     def scores(self, rows: Sequence[Sequence[float]]) -> list[float]:
+        """Scores of rows of pair_features() (or of features() for a model without neighbours)."""
         if not rows:
             return []
-        return [float(p) for p in self.booster.predict(np.asarray(rows, dtype=float))]
+        matrix = np.asarray(rows, dtype=float)[:, : len(self.features)]
+        return [float(p) for p in self.booster.predict(matrix)]
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "features": list(FEATURES),
+            "features": list(self.features),
             "threshold": self.threshold,
             "fitted_on": self.fitted_on,
             "booster": self.booster.model_to_string(),
@@ -595,12 +616,14 @@ class PairModel:
     @classmethod
     def load(cls, path: Path) -> PairModel:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if tuple(data.get("features", ())) != FEATURES:
+        features = tuple(data.get("features", ()))
+        if features not in (FEATURES, PAIR_FEATURES):
             raise ValueError(f"{path}: fitted on other features than this code computes; refit it")
         return cls(
             booster=lgb.Booster(model_str=data["booster"]),
             threshold=float(data["threshold"]),
             fitted_on=str(data.get("fitted_on", "")),
+            uses_neighbours=features == FEATURES,
         )
 
 
@@ -631,6 +654,10 @@ BOOSTER_PARAMS: dict[str, Any] = {
 BOOST_ROUNDS = 300
 
 
-def fit_booster(rows: Sequence[Sequence[float]], labels: Sequence[int]) -> lgb.Booster:
-    data = lgb.Dataset(np.asarray(rows, dtype=float), label=np.asarray(labels), feature_name=list(FEATURES))
+def fit_booster(
+    rows: Sequence[Sequence[float]], labels: Sequence[int], features: Sequence[str] = FEATURES
+) -> lgb.Booster:
+    """A booster on the first len(features) columns of the rows."""
+    matrix = np.asarray(rows, dtype=float)[:, : len(features)]
+    data = lgb.Dataset(matrix, label=np.asarray(labels), feature_name=list(features))
     return lgb.train(BOOSTER_PARAMS, data, num_boost_round=BOOST_ROUNDS)

@@ -7,8 +7,10 @@ are put in one case when
 - their sellers are the same shop (`same_seller`: the shop name, written the same once case, spacing,
   punctuation and Thai digits are set aside, or nearly the same with the same numbers — `Lucky Store 2` and
   `Lucky Store 5` are two shops), and
-- the product pair matcher (`matchers.product_pairs`, the model fitted on the public benchmarks' train
-  splits) says they are the same product: at least its threshold, and each the other's best candidate.
+- the product pair matcher (`matchers.product_pairs`, the `general` model: fitted on the public
+  benchmarks' train splits, on the pair's own features — a shop has too few listings for "nearest
+  neighbour" features to mean what they mean in a whole catalogue) says they are the same product: at
+  least its threshold, and each the other's best candidate among the shop's listings on that platform.
 Matches are joined transitively (Shopee ↔ Lazada ↔ own shop).
 
 A case id is `C` + 12 hex digits of the SHA-1 of the case's anchor, its first member in
@@ -160,6 +162,8 @@ def group_cases(listings: Sequence[Mapping[str, Any]], model: PairModel | None =
     seller_groups = _seller_groups(by_key)
     if seller_groups:
         model = model or load_model()
+        if model.uses_neighbours:
+            raise ValueError("cases need a pair model without neighbour features (fit with --no-neighbours)")
         corpus = Corpus.of(products.values())
         # Each listing's nearest neighbours among all the listings (one pool, itself left out).
         pool = {_pool_id(key): product for key, product in products.items()}

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from benchmarks import bench_pairs
 from matchers.product_pairs import (
-    FEATURES,
+    PAIR_FEATURES,
     Corpus,
     PairModel,
     decide,
@@ -67,7 +67,7 @@ def test_features_do_not_depend_on_order(a: list[str], b: list[str]) -> None:
     left, right = make_product({"title": " ".join(a)}), make_product({"title": " ".join(b)})
     corpus = Corpus.of([left, right])
     forward, backward = features(left, right, corpus), features(right, left, corpus)
-    assert len(forward) == len(FEATURES) - 8  # the neighbourhood's eight come from pair_features()
+    assert len(forward) == len(PAIR_FEATURES)
     for x, y in zip(forward, backward, strict=True):
         assert (math.isnan(x) and math.isnan(y)) or x == pytest.approx(y)
 

@@ -122,3 +122,15 @@ def test_shops_with_other_numbers_are_never_one(name: str, a: int, b: int) -> No
 def test_case_and_spacing_do_not_make_another_shop(name: str) -> None:
     if any(ch.isalnum() for ch in name):
         assert same_seller(name, f"  {name.upper()} ") or name.upper().casefold() != name.casefold()
+
+
+def test_a_catalogue_model_is_refused_for_cases() -> None:
+    """The benchmark models use whole-catalogue neighbour features, which a shop's few listings lack."""
+    from matchers.product_pairs import load_model
+
+    listings = [
+        _listing("shopee", "1.1", "พัดลม Hatari HT-S16M7", "Lucky Store", 990),
+        _listing("lazada", "2", "พัดลม Hatari HT-S16M7", "Lucky Store", 990),
+    ]
+    with pytest.raises(ValueError, match="no-neighbours"):
+        group_cases(listings, load_model("abt_buy"))
