@@ -98,8 +98,16 @@ class Product:
     editions: frozenset[str]
 
 
+# Thai sellers glue Thai words to Latin codes and numbers (`รุ่นPL10`, `6ช่อง`, `สาย3เมตร`): the script
+# boundary is a word boundary, so `pl10` is a model code and `6` a number, as in `รุ่น PL10`.
+_SCRIPT_BOUNDARY = re.compile(
+    r"(?<=[\u0e00-\u0e7f])(?=[^\u0e00-\u0e7f\s])|(?<=[^\u0e00-\u0e7f\s])(?=[\u0e00-\u0e7f])"
+)
+
+
 def _tokens(text: str) -> list[str]:
-    return [token.strip(_EDGES) for token in _SPLIT.split(text.lower()) if token.strip(_EDGES)]
+    spaced = _SCRIPT_BOUNDARY.sub(" ", text.lower())
+    return [token.strip(_EDGES) for token in _SPLIT.split(spaced) if token.strip(_EDGES)]
 
 
 def _is_code(token: str) -> bool:

@@ -257,15 +257,16 @@ def test_one_case_per_product_across_platforms(
     title = "ปลั๊กพ่วง 4 ช่อง มอก.2432-2555 CSC รุ่น P-404 ⚡"
     on_shopee = make_listing("3002", title, brand="CSC", price=259.0)
     on_lazada = make_listing(
-        "3002",
+        "9977",
         "🔥 ปลั๊กพ่วง CSC รุ่น P-404 4 ช่อง มอก.2432-2555",
-        platform="lazada",
-        listing_id="4100019977",
-        url="https://www.lazada.co.th/products/i4100019977.html",
         seller_id="200744386",
         brand="CSC",
         price=265.0,
-    )
+    ) | {
+        "platform": "lazada",
+        "listing_id": "4100019977",
+        "url": "https://www.lazada.co.th/products/i4100019977.html",
+    }
     other = make_listing("3008", "ปลั๊กพ่วง 6 ช่อง CSC รุ่น P-606 สาย 5 เมตร", brand="CSC", price=459.0)
     for platform, listings in (("shopee", [on_shopee, other]), ("lazada", [on_lazada])):
         run = store.start_run(platform, {"keywords": "ปลั๊กพ่วง"}, REGISTRY)
