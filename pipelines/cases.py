@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from matchers.product_pairs import (
     Corpus,
@@ -61,13 +61,17 @@ def seller_name_key(name: str) -> str:
     return _NOT_ALNUM.sub("", name.translate(_THAI_DIGITS).casefold())
 
 
+def _comparable(name: str) -> str:
+    return name.translate(_THAI_DIGITS).casefold()
+
+
 def same_seller(name_a: str, name_b: str) -> bool:
     key_a, key_b = seller_name_key(name_a), seller_name_key(name_b)
     if not key_a or not key_b:
         return False
     if key_a == key_b:
         return True
-    a, b = name_a.translate(_THAI_DIGITS).casefold(), name_b.translate(_THAI_DIGITS).casefold()
+    a, b = _comparable(name_a), _comparable(name_b)
     # Numbers tell branch shops apart (`Lucky Store 2`, `Lucky Store 5`): they must agree exactly.
     if _DIGITS.findall(a) != _DIGITS.findall(b):
         return False
@@ -137,15 +141,22 @@ def _seller_groups(listings: Mapping[ListingKey, Mapping[str, Any]]) -> list[lis
     for same_key in by_key.values():
         for name in same_key[1:]:
             shops.join((same_key[0], ""), (name, ""))
-    # Near-identical names: compared within the same first letter to keep this well below quadratic.
-    by_initial: dict[str, list[str]] = defaultdict(list)
-    for name_key, same_key in by_key.items():
-        by_initial[name_key[:1]].append(same_key[0])
-    for initial_names in by_initial.values():
-        for i, a in enumerate(initial_names):
-            for b in initial_names[i + 1 :]:
-                if same_seller(a, b):
-                    shops.join((a, ""), (b, ""))
+    # Near-identical names: only names with the same numbers can be one shop, so they are compared
+    # within those blocks, each name against the rest by rapidfuzz (in C) rather than pair by pair here.
+    blocks: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for same_key in by_key.values():
+        blocks[tuple(_DIGITS.findall(_comparable(same_key[0])))].append(same_key[0])
+    for block in blocks.values():
+        comparable = [_comparable(name) for name in block]
+        for i, name in enumerate(block[:-1]):
+            for _, _, offset in process.extract(
+                comparable[i],
+                comparable[i + 1 :],
+                scorer=fuzz.token_sort_ratio,
+                score_cutoff=SELLER_NAME_SIMILARITY,
+                limit=None,
+            ):
+                shops.join((name, ""), (block[i + 1 + offset], ""))
     groups: dict[ListingKey, list[ListingKey]] = defaultdict(list)
     for key, listing in listings.items():
         name = str(listing.get("seller_name") or "")

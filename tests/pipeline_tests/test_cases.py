@@ -134,3 +134,15 @@ def test_a_catalogue_model_is_refused_for_cases() -> None:
     ]
     with pytest.raises(ValueError, match="no-neighbours"):
         group_cases(listings, load_model("abt_buy"))
+
+
+def test_shop_name_with_a_slip_is_the_same_shop() -> None:
+    title = "หม้อหุงข้าว Sharp KS-11ET 1 ลิตร เคลือบเทฟล่อน"
+    listings = [
+        _listing("shopee", "7000.1", title, "Gadget Hub Thailand", 890),
+        _listing("lazada", "700001", title, "Gadget Hub Thailnd", 890),
+        _listing("lazada", "700002", title, "Gadget Hub Vietnam", 890),
+    ]
+    ids = case_ids(listings)
+    assert ids[("shopee", "7000.1")] == ids[("lazada", "700001")]
+    assert ids[("lazada", "700002")] != ids[("lazada", "700001")]
