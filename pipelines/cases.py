@@ -34,12 +34,13 @@ from matchers.product_pairs import (
     PairModel,
     Product,
     decide,
+    features,
     load_model,
     make_product,
-    neighbourhoods,
-    pair_features,
 )
 
+# How many of the most similar titles on the other platform each listing is scored against (_twins).
+SHORTLIST = 3
 # Shop names this close (token-sort ratio, 0–100) and with the same numbers are one shop.
 SELLER_NAME_SIMILARITY = 92
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
@@ -165,6 +166,44 @@ def _seller_groups(listings: Mapping[ListingKey, Mapping[str, Any]]) -> list[lis
     return [members for members in groups.values() if len({platform for platform, _ in members}) > 1]
 
 
+def _platform_pairs(members: list[ListingKey]) -> list[tuple[list[ListingKey], list[ListingKey]]]:
+    """A shop's listings split by platform, each pair of platforms once (Shopee/Lazada, Lazada/own shop…)."""
+    by_platform: dict[str, list[ListingKey]] = defaultdict(list)
+    for key in sorted(members):
+        by_platform[key[0]].append(key)
+    platforms = sorted(by_platform)
+    return [(by_platform[p], by_platform[q]) for i, p in enumerate(platforms) for q in platforms[i + 1 :]]
+
+
+def _twins(
+    left: list[ListingKey],
+    right: list[ListingKey],
+    products: Mapping[ListingKey, Product],
+    corpus: Corpus,
+    model: PairModel,
+) -> list[tuple[ListingKey, ListingKey]]:
+    """The pairs of one shop's listings on two platforms that the pair matcher calls one product.
+
+    Only each listing's few most similar titles on the other platform are scored (rapidfuzz, in C): a
+    twin is among them, and a shop with hundreds of listings would otherwise cost hundreds squared."""
+    similarity = process.cdist(
+        [products[key].title for key in left],
+        [products[key].title for key in right],
+        scorer=fuzz.token_set_ratio,
+        workers=1,
+    )
+    shortlist = min(SHORTLIST, len(right), len(left))
+    chosen: set[tuple[int, int]] = set()
+    for i, row in enumerate(similarity):
+        chosen.update((i, int(j)) for j in row.argsort()[::-1][:shortlist])
+    for j, column in enumerate(similarity.T):
+        chosen.update((int(i), j) for i in column.argsort()[::-1][:shortlist])
+    candidates = [(left[i], right[j]) for i, j in sorted(chosen)]
+    scores = model.scores([features(products[a], products[b], corpus) for a, b in candidates])
+    decisions = decide([(_pool_id(a), _pool_id(b)) for a, b in candidates], scores, model.threshold)
+    return [pair for pair, matched in zip(candidates, decisions, strict=True) if matched]
+
+
 def group_cases(listings: Sequence[Mapping[str, Any]], model: PairModel | None = None) -> list[Case]:
     """Every listing's case, each listing in exactly one (a listing with no twin is a case of its own)."""
     by_key = {listing_key(listing): listing for listing in listings}
@@ -176,31 +215,10 @@ def group_cases(listings: Sequence[Mapping[str, Any]], model: PairModel | None =
         if model.uses_neighbours:
             raise ValueError("cases need a pair model without neighbour features (fit with --no-neighbours)")
         corpus = Corpus.of(products.values())
-        # Each listing's nearest neighbours among all the listings (one pool, itself left out).
-        pool = {_pool_id(key): product for key, product in products.items()}
-        near = neighbourhoods(pool, pool, corpus)
-        candidates = [
-            (a, b)
-            for members in seller_groups
-            for i, a in enumerate(sorted(members))
-            for b in sorted(members)[i + 1 :]
-            if a[0] != b[0]
-        ]
-        scores = model.scores(
-            [
-                pair_features(_pool_id(a), _pool_id(b), products[a], products[b], corpus, near)
-                for a, b in candidates
-            ]
-        )
-        # "Best candidate of both": a listing is compared with the other platform's listings of its shop.
-        decisions = decide(
-            [(f"{_pool_id(a)}>{b[0]}", f"{_pool_id(b)}>{a[0]}") for a, b in candidates],
-            scores,
-            model.threshold,
-        )
-        for (a, b), matched in zip(candidates, decisions, strict=True):
-            if matched:
-                groups.join(a, b)
+        for shop in seller_groups:
+            for left, right in _platform_pairs(shop):
+                for a, b in _twins(left, right, products, corpus, model):
+                    groups.join(a, b)
     members: dict[ListingKey, list[ListingKey]] = defaultdict(list)
     for key in by_key:
         members[groups.find(key)].append(key)
