@@ -1,6 +1,5 @@
 """Benchmarks: commands that print measured figures (not installed with the package; run from a checkout).
 
-    python -m benchmarks.pairs --left A.csv --right B.csv --pairs valid.csv --out d.csv   # pair matcher
     python -m benchmarks.speed                  # matcher throughput, 100,000 synthetic licences
     python -m benchmarks.registry_import        # registry import, 500,000 generated licences
     python -m benchmarks.history --listings N   # history store and export

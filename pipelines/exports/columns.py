@@ -116,5 +116,6 @@ FLAGGED_COLUMNS: tuple[Column, ...] = (
     Column("score", 7, lambda row, rank: round(row.score, 1), "number"),
     Column("run_id", 7, lambda row, rank: row.run_id, "int"),
     Column("content_hash", 20, lambda row, rank: row.content_hash),
+    Column("case_id", 15, lambda row, rank: row.case_id),
 )
 FLAGGED_HEADERS = tuple(column.header for column in FLAGGED_COLUMNS)

@@ -32,6 +32,7 @@ from sqlalchemy import Integer, String, column, select, table
 from sqlalchemy.orm import Session
 
 from matchers.verdict import PRIORITY
+from pipelines.cases import case_ids
 from pipelines.store.models import (
     ABANDONED,
     COMPLETE,
@@ -102,6 +103,8 @@ class FlagRow:
     decided_at: datetime | None = None
     registry_change: str = ""
     """The re-match (and registry) that changed this listing's verdict since it was crawled, if any."""
+    case_id: str = ""
+    """The product's case: its listings on other platforms by the same shop share it (pipelines/cases.py)."""
 
     @property
     def exposure(self) -> float:
@@ -931,6 +934,24 @@ def _confirmed_rows(
     return sorted(result, key=lambda r: (r.still_online != "yes", r.platform, r.listing_id))
 
 
+def _assign_cases(rows: list[FlagRow]) -> None:
+    """One case per product across platforms, among the report's rows (see pipelines/cases.py)."""
+    listings = [
+        {
+            "platform": row.platform,
+            "listing_id": row.listing_id,
+            "title": row.title,
+            "brand": row.brand,
+            "price": row.price,
+            "seller_name": row.seller_name,
+        }
+        for row in rows
+    ]
+    ids = case_ids(listings)
+    for row in rows:
+        row.case_id = ids[(row.platform, row.listing_id)]
+
+
 def build_report(
     session: Session,
     decisions: dict[int, ReviewDecision],
@@ -950,6 +971,7 @@ def build_report(
         for row in run_report.rows:
             rows_by_listing[row.listing_key] = row
     rows = sorted(rows_by_listing.values(), key=FlagRow.sort_key)
+    _assign_cases(rows)
     sellers = _seller_rows(session, report_runs, rows)
     confirmed = _confirmed_rows(session, report_runs, decisions)
     return Report(runs=report_runs, rows=rows, sellers=sellers, confirmed=confirmed, stale=stale)

@@ -247,3 +247,36 @@ def test_reasons_column_is_the_matchers_sentence_and_checks_its_details(
     assert reasons_in_words(judged.reasons) == judged.reasons[-1]
     assert judged.reasons[-1] not in reason_details(judged.reasons)
     assert all(code[0].islower() for code in reason_codes(judged.reasons))
+
+
+def test_one_case_per_product_across_platforms(
+    db_url: str, tmp_path: Path, make_listing: Any, make_verdict: Any
+) -> None:
+    """The same product from the same shop on Shopee and Lazada shares a case id; other products do not."""
+    store = HistoryStore.from_url(db_url)
+    evidence = EvidenceStore(tmp_path / "data" / "evidence")
+    title = "ปลั๊กพ่วง 4 ช่อง มอก.2432-2555 CSC รุ่น P-404 ⚡"
+    on_shopee = make_listing("3002", title, brand="CSC", price=259.0)
+    on_lazada = make_listing(
+        "9977",
+        "🔥 ปลั๊กพ่วง CSC รุ่น P-404 4 ช่อง มอก.2432-2555",
+        seller_id="200744386",
+        brand="CSC",
+        price=265.0,
+    ) | {
+        "platform": "lazada",
+        "listing_id": "4100019977",
+        "url": "https://www.lazada.co.th/products/i4100019977.html",
+    }
+    other = make_listing("3008", "ปลั๊กพ่วง 6 ช่อง CSC รุ่น P-606 สาย 5 เมตร", brand="CSC", price=459.0)
+    for platform, listings in (("shopee", [on_shopee, other]), ("lazada", [on_lazada])):
+        run = store.start_run(platform, {"keywords": "ปลั๊กพ่วง"}, REGISTRY)
+        for listing in listings:
+            _record(store, evidence, run, listing, make_verdict(listing["listing_id"], "uncertified"))
+        store.finish_run(run, {"tiswatch/pages_fetched": 1})
+    write_exports(store, tmp_path / "export")
+    raw = (tmp_path / "export" / "flagged.csv").read_bytes().decode("utf-8-sig")
+    cases = {row["listing_id"]: row["case_id"] for row in csv.DictReader(raw.splitlines())}
+    assert cases[on_shopee["listing_id"]] == cases["4100019977"]
+    assert cases[other["listing_id"]] != cases["4100019977"]
+    assert all(case.startswith("C") and len(case) == 13 for case in cases.values())

@@ -1,0 +1,231 @@
+"""One case per product: the same product sold by the same seller on several platforms is one case.
+
+`group_cases(listings)` takes Listing-contract records (dicts) and gives every listing a case id. Two listings
+are put in one case when
+- they are on different platforms (one platform's own listings are its own identities; a seller who lists
+  one product twice on one platform is two listings there, as the platform shows it),
+- their sellers are the same shop (`same_seller`: the shop name, written the same once case, spacing,
+  punctuation and Thai digits are set aside, or nearly the same with the same numbers — `Lucky Store 2` and
+  `Lucky Store 5` are two shops), and
+- the product pair matcher (`matchers.product_pairs`, the `general` model: fitted on the public
+  benchmarks' train splits, on the pair's own features — a shop has too few listings for "nearest
+  neighbour" features to mean what they mean in a whole catalogue) says they are the same product: at
+  least its threshold, and each the other's best candidate among the shop's listings on that platform.
+Matches are joined transitively (Shopee ↔ Lazada ↔ own shop).
+
+A case id is `C` + 12 hex digits of the SHA-1 of the case's anchor, its first member in
+(platform, listing_id) order: the same listings always give the same id, and a listing with no twin keeps
+the id it would have alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from matchers.product_pairs import (
+    Corpus,
+    PairModel,
+    Product,
+    decide,
+    features,
+    load_model,
+    make_product,
+)
+
+# How many of the most similar titles on the other platform each listing is scored against (_twins).
+SHORTLIST = 3
+# Shop names this close (token-sort ratio, 0–100) and with the same numbers are one shop.
+SELLER_NAME_SIMILARITY = 92
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_DIGITS = re.compile(r"\d+")
+# Spec-table keys that hold the model (Lazada/Shopee/own-shop spellings).
+_MODEL_KEYS = ("model", "รุ่น", "model no", "model number", "รหัสรุ่น")
+
+ListingKey = tuple[str, str]
+"""(platform, listing_id): a listing's identity across runs."""
+
+
+def listing_key(listing: Mapping[str, Any]) -> ListingKey:
+    return (str(listing.get("platform") or ""), str(listing.get("listing_id") or ""))
+
+
+def seller_name_key(name: str) -> str:
+    """The shop name with case, spacing, punctuation and Thai digits set aside."""
+    return _NOT_ALNUM.sub("", name.translate(_THAI_DIGITS).casefold())
+
+
+def _comparable(name: str) -> str:
+    return name.translate(_THAI_DIGITS).casefold()
+
+
+def same_seller(name_a: str, name_b: str) -> bool:
+    key_a, key_b = seller_name_key(name_a), seller_name_key(name_b)
+    if not key_a or not key_b:
+        return False
+    if key_a == key_b:
+        return True
+    a, b = _comparable(name_a), _comparable(name_b)
+    # Numbers tell branch shops apart (`Lucky Store 2`, `Lucky Store 5`): they must agree exactly.
+    if _DIGITS.findall(a) != _DIGITS.findall(b):
+        return False
+    return fuzz.token_sort_ratio(a, b) >= SELLER_NAME_SIMILARITY
+
+
+def listing_product(listing: Mapping[str, Any]) -> Product:
+    """The pair matcher's view of a listing: title, brand, model (from the spec table), description, price."""
+    attributes = listing.get("attributes") or {}
+    model = ""
+    if isinstance(attributes, Mapping):
+        for key, value in attributes.items():
+            if str(key).strip().casefold() in _MODEL_KEYS and value:
+                model = str(value)
+                break
+    return make_product(
+        {
+            "title": listing.get("title") or "",
+            "brand": listing.get("brand") or "",
+            "model": model,
+            "description": listing.get("description") or "",
+            "price": listing.get("price"),
+        }
+    )
+
+
+def _pool_id(key: ListingKey) -> str:
+    return f"{key[0]}:{key[1]}"
+
+
+def case_id_for(anchor: ListingKey) -> str:
+    return "C" + hashlib.sha1(f"{anchor[0]}:{anchor[1]}".encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Case:
+    case_id: str
+    members: tuple[ListingKey, ...]
+    """The case's listings in (platform, listing_id) order; the first is its anchor."""
+
+
+class _Groups:
+    """Union-find over listing keys."""
+
+    def __init__(self, keys: Iterable[ListingKey]) -> None:
+        self.parent = {key: key for key in keys}
+
+    def find(self, key: ListingKey) -> ListingKey:
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def join(self, a: ListingKey, b: ListingKey) -> None:
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a != root_b:
+            self.parent[max(root_a, root_b)] = min(root_a, root_b)
+
+
+def _seller_groups(listings: Mapping[ListingKey, Mapping[str, Any]]) -> list[list[ListingKey]]:
+    """Listings grouped by shop across platforms (a shop's name as each platform shows it)."""
+    names = sorted({str(listing.get("seller_name") or "") for listing in listings.values()} - {""})
+    shops = _Groups((name, "") for name in names)
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        by_key[seller_name_key(name)].append(name)
+    for same_key in by_key.values():
+        for name in same_key[1:]:
+            shops.join((same_key[0], ""), (name, ""))
+    # Near-identical names: only names with the same numbers can be one shop, so they are compared
+    # within those blocks, each name against the rest by rapidfuzz (in C) rather than pair by pair here.
+    blocks: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for same_key in by_key.values():
+        blocks[tuple(_DIGITS.findall(_comparable(same_key[0])))].append(same_key[0])
+    for block in blocks.values():
+        comparable = [_comparable(name) for name in block]
+        for i, name in enumerate(block[:-1]):
+            for _, _, offset in process.extract(
+                comparable[i],
+                comparable[i + 1 :],
+                scorer=fuzz.token_sort_ratio,
+                score_cutoff=SELLER_NAME_SIMILARITY,
+                limit=None,
+            ):
+                shops.join((name, ""), (block[i + 1 + offset], ""))
+    groups: dict[ListingKey, list[ListingKey]] = defaultdict(list)
+    for key, listing in listings.items():
+        name = str(listing.get("seller_name") or "")
+        if name:
+            groups[shops.find((name, ""))].append(key)
+    return [members for members in groups.values() if len({platform for platform, _ in members}) > 1]
+
+
+def _platform_pairs(members: list[ListingKey]) -> list[tuple[list[ListingKey], list[ListingKey]]]:
+    """A shop's listings split by platform, each pair of platforms once (Shopee/Lazada, Lazada/own shop…)."""
+    by_platform: dict[str, list[ListingKey]] = defaultdict(list)
+    for key in sorted(members):
+        by_platform[key[0]].append(key)
+    platforms = sorted(by_platform)
+    return [(by_platform[p], by_platform[q]) for i, p in enumerate(platforms) for q in platforms[i + 1 :]]
+
+
+def _twins(
+    left: list[ListingKey],
+    right: list[ListingKey],
+    products: Mapping[ListingKey, Product],
+    corpus: Corpus,
+    model: PairModel,
+) -> list[tuple[ListingKey, ListingKey]]:
+    """The pairs of one shop's listings on two platforms that the pair matcher calls one product.
+
+    Only each listing's few most similar titles on the other platform are scored (rapidfuzz, in C): a
+    twin is among them, and a shop with hundreds of listings would otherwise cost hundreds squared."""
+    similarity = process.cdist(
+        [products[key].title for key in left],
+        [products[key].title for key in right],
+        scorer=fuzz.token_set_ratio,
+        workers=1,
+    )
+    shortlist = min(SHORTLIST, len(right), len(left))
+    chosen: set[tuple[int, int]] = set()
+    for i, row in enumerate(similarity):
+        chosen.update((i, int(j)) for j in row.argsort()[::-1][:shortlist])
+    for j, column in enumerate(similarity.T):
+        chosen.update((int(i), j) for i in column.argsort()[::-1][:shortlist])
+    candidates = [(left[i], right[j]) for i, j in sorted(chosen)]
+    scores = model.scores([features(products[a], products[b], corpus) for a, b in candidates])
+    decisions = decide([(_pool_id(a), _pool_id(b)) for a, b in candidates], scores, model.threshold)
+    return [pair for pair, matched in zip(candidates, decisions, strict=True) if matched]
+
+
+def group_cases(listings: Sequence[Mapping[str, Any]], model: PairModel | None = None) -> list[Case]:
+    """Every listing's case, each listing in exactly one (a listing with no twin is a case of its own)."""
+    by_key = {listing_key(listing): listing for listing in listings}
+    products = {key: listing_product(listing) for key, listing in by_key.items()}
+    groups = _Groups(by_key)
+    seller_groups = _seller_groups(by_key)
+    if seller_groups:
+        model = model or load_model()
+        if model.uses_neighbours:
+            raise ValueError("cases need a pair model without neighbour features (fit with --no-neighbours)")
+        corpus = Corpus.of(products.values())
+        for shop in seller_groups:
+            for left, right in _platform_pairs(shop):
+                for a, b in _twins(left, right, products, corpus, model):
+                    groups.join(a, b)
+    members: dict[ListingKey, list[ListingKey]] = defaultdict(list)
+    for key in by_key:
+        members[groups.find(key)].append(key)
+    cases = [tuple(sorted(keys)) for keys in members.values()]
+    return sorted((Case(case_id_for(keys[0]), keys) for keys in cases), key=lambda case: case.members)
+
+
+def case_ids(listings: Sequence[Mapping[str, Any]], model: PairModel | None = None) -> dict[ListingKey, str]:
+    """(platform, listing_id) → case id, for every listing."""
+    return {key: case.case_id for case in group_cases(listings, model) for key in case.members}
