@@ -58,6 +58,9 @@ class RunContext:
     job_dir: str | None
     pending_verdicts: dict[tuple[str, str], Verdict | None] = field(default_factory=dict)
     run_id: int | None = None
+    external_run: bool = False
+    """True when the run belongs to a campaign (`TISWATCH_RUN_ID`): many crawlers write to it, and
+    the coordinator, not the crawler, finishes it."""
     summary: dict[str, Any] | None = None
     _store: HistoryStore | None = None
     _registry: LoadedRegistry | None = None
@@ -74,6 +77,11 @@ class RunContext:
                 out_dir=Path(settings.get("TISWATCH_OUT_DIR") or "out"),
                 job_dir=settings.get("JOBDIR") or None,
             )
+            campaign_run = settings.getint("TISWATCH_RUN_ID", 0)
+            if campaign_run:
+                context.run_id = campaign_run
+                context.external_run = True
+                crawler.stats.set_value("tiswatch_run_id", campaign_run)
             setattr(crawler, _CRAWLER_ATTRIBUTE, context)
         return context
 
@@ -115,6 +123,8 @@ class RunContext:
 
     def finish(self, status: str = FINISHED) -> dict[str, Any]:
         """Close the run once (later calls return the same summary)."""
+        if self.external_run:
+            return {"run_id": self.run_id}
         if self.summary is None:
             run_id = self.start()
             stats = self.crawler.stats.get_stats() if self.crawler.stats else {}

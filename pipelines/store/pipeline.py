@@ -81,5 +81,5 @@ class StorePipeline:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         # Runs after the pipelines closed: a crawl stopped early (Ctrl-C, CLOSESPIDER_*) is not a clean
         # baseline for the next run's "gone" marks.
-        if reason != FINISHED and self.context.run_id is not None:
+        if reason != FINISHED and self.context.run_id is not None and not self.context.external_run:
             self.context.store.set_run_status(self.context.run_id, reason)

@@ -446,6 +446,11 @@ _COVERAGE_GAP_COUNTS = (
 )
 
 
+# Set by a campaign (`crawler.cluster.coordinator`): the platforms its plans covered completely. A run
+# with coverage gaps judges "gone" for those platforms only, instead of for none.
+COMPLETE_PLATFORMS_KEY = "tiswatch/complete_platforms"
+
+
 def coverage_gaps(stats: dict[str, Any]) -> list[str]:
     """What a run's stats say it missed (`["pages blocked: 3"]`); empty when it covered everything."""
     gaps = [f"{label}: {count}" for key, label in _COVERAGE_GAP_COUNTS if (count := _stat(stats, key))]
@@ -487,7 +492,11 @@ def compare_runs(
     gone_keys = baseline_flagged - set(current)
     assert baseline_run is not None or not gone_keys
     gaps = coverage_gaps(run.stats or {})
-    if gaps:
+    complete_platforms = (run.stats or {}).get(COMPLETE_PLATFORMS_KEY)
+    if gaps and isinstance(complete_platforms, list):
+        # A campaign: judge "gone" on the platforms it covered completely, not on the others.
+        gone_keys = {key for key in gone_keys if baseline[key].listing.platform in complete_platforms}
+    elif gaps:
         # A run that did not see the whole market cannot tell a listing taken down from one it missed.
         gone_keys = set()
     _load_fields(session, [seen for seen, _ in flagged_now] + [baseline[key] for key in gone_keys])
@@ -541,6 +550,7 @@ def compare_runs(
         "gone": len(gone),
         "coverage_gaps": gaps,
         "gone_assessed": not gaps,
+        "gone_assessed_platforms": complete_platforms if isinstance(complete_platforms, list) else None,
         "cleared": cleared,
         "relisted": relisted,
         "exposure": round(sum(row.exposure for row in rows), 2),
