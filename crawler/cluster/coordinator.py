@@ -84,9 +84,9 @@ def start_campaign(
     overrides: Mapping[str, Any] | None = None,
 ) -> campaigns.Campaign:
     """Create, seed and activate a campaign; returns it (its id is what `campaign start` prints)."""
-    server = connect(redis_url)
-    campaign_plans = check_plans(plans)
     AlertSettings.from_settings(base)  # a half-configured alert fails here, not at the finish
+    campaign_plans = check_plans(plans)
+    server = connect(redis_url)
     campaign_id = campaigns.new_campaign_id()
     if not server.set(keys.CAMPAIGN_LOCK, campaign_id, nx=True):
         holder = server.get(keys.CAMPAIGN_LOCK)

@@ -1,9 +1,11 @@
 """Politeness for the whole fleet: one request rate per site, however many workers crawl it.
 
 Scrapy's `DOWNLOAD_DELAY` and AutoThrottle are per process: three workers on one site make three times
-the rate. Here every request to a site first takes a turn from the site's token bucket in Redis
-(`tiswatch:site:<host:port>:next`, a Lua script on Redis's clock): turns are `TISWATCH_FLEET_DELAY`
-seconds apart (per site: `TISWATCH_FLEET_DELAYS = {"host:port": seconds}`), fleet-wide. The worker
+the rate. Here every request to a site first takes a turn from the site's bucket in Redis
+(`tiswatch:site:<host:port>:next`, a Lua script on Redis's clock): turns are at least
+`TISWATCH_FLEET_DELAY` seconds apart (per site: `TISWATCH_FLEET_DELAYS = {"host:port": seconds}`),
+fleet-wide, taken at the moment the request leaves for the site (a request whose turn has not come
+sleeps and asks again), so the site sees at most one request per delay from the whole fleet. The worker
 sets its own `DOWNLOAD_DELAY` to 0 and AutoThrottle off, so the two do not add up.
 
 Back-off every worker of the site sees:
@@ -18,6 +20,7 @@ Sits last before the download (priority 950): only requests that are really sent
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from typing import Any
 
@@ -30,14 +33,16 @@ from crawler.coverage import Coverage
 from crawler.middlewares import QUERY_META, SiteBackedOff
 from crawler.parsers.blocks import Block
 
-# Reserve the site's next turn; returns how many milliseconds to wait for it.
+# Take the site's turn if it has come (returns 0 and sets the next turn ARGV[1] ms on), else return how
+# many milliseconds are left. Taken at send time on Redis's clock, so a worker that wakes up late
+# cannot bunch its request up with the next one.
 _TAKE_TURN = """
 local now_parts = redis.call('TIME')
 local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
 local next_turn = tonumber(redis.call('GET', KEYS[1]) or '0')
-local turn = math.max(now, next_turn)
-redis.call('SET', KEYS[1], string.format('%d', turn + tonumber(ARGV[1])), 'PX', tonumber(ARGV[2]))
-return turn - now
+if next_turn > now then return next_turn - now end
+redis.call('SET', KEYS[1], string.format('%d', now + tonumber(ARGV[1])), 'PX', tonumber(ARGV[2]))
+return 0
 """
 # Push the site's next turn at least ARGV[1] ms from now.
 _PAUSE = """
@@ -94,11 +99,13 @@ class FleetPolitenessMiddleware:
         delay_ms = int(self.site_delay(site) * 1000)
         if delay_ms <= 0:
             return None
-        wait_ms = int(self._take_turn(keys=[keys.site_next(site)], args=[delay_ms, delay_ms + 60000]))
-        if wait_ms > 0:
+        while True:
+            wait_ms = int(self._take_turn(keys=[keys.site_next(site)], args=[delay_ms, delay_ms + 60000]))
+            if wait_ms <= 0:
+                return None
             self.stats.inc_value("tiswatch_fleet/waits")
-            await asyncio.sleep(wait_ms / 1000)
-        return None
+            # Several workers may wake for the same turn: one takes it, the others wait again.
+            await asyncio.sleep(wait_ms / 1000 + random.uniform(0, min(delay_ms, 50)) / 1000)
 
     def process_response(self, request: Request, response: Response) -> Response:
         if response.status == 429:
