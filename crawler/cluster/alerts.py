@@ -5,7 +5,8 @@ Checks (run by `campaign finish` over the merged coverage):
 - `incomplete`: the campaign did not cover every planned page (blocked, failed, unreadable, cut off);
 - `no_listings`: no listing at all where the previous campaign had at least
   `TISWATCH_ALERT_MIN_PREVIOUS_LISTINGS` (10): a site changed its pages, or a parser broke;
-- `error_rate`: failed pages above `TISWATCH_ALERT_MAX_ERROR_RATE` (0.05) of the pages asked for.
+- `error_rate`: failed pages above `TISWATCH_ALERT_MAX_ERROR_RATE` (0.05) of the pages asked for;
+- `worker_monitors`: Spidermon monitors that failed on the workers (`crawler.cluster.monitors`).
 
 Channels (Scrapy settings; `-s NAME=VALUE` on the command line):
 - e-mail: `TISWATCH_ALERT_EMAIL_TO` (comma-separated), `TISWATCH_ALERT_EMAIL_FROM`,
@@ -119,6 +120,11 @@ def campaign_alerts(
     ):
         alerts.append(
             Alert("no_listings", f"no listings, where the previous campaign had {previous_listings}")
+        )
+    monitors_failed = int((summary.get("counts") or {}).get("monitors_failed") or 0)
+    if monitors_failed:
+        alerts.append(
+            Alert("worker_monitors", f"{monitors_failed} Spidermon monitor(s) failed on the workers")
         )
     fetched, failed = int(summary.get("pages_fetched") or 0), int(summary.get("failed") or 0)
     if fetched + failed and failed / (fetched + failed) > settings.max_error_rate:

@@ -302,7 +302,7 @@ def finish_campaign(
             name: history.get(name)
             for name in ("listings", "flagged", "new", "still_flagged", "gone", "gone_assessed")
         },
-        "counts": {name: int(merged.get(PREFIX + name, 0)) for name in COUNTS},
+        "counts": {name: int(merged.get(PREFIX + name, 0)) for name in (*COUNTS, "monitors_failed")},
     }
     summary_path = write_summary(out_dir / SUMMARY_FILE, summary)
     alerts = campaign_alerts(summary, previous, alert_settings)

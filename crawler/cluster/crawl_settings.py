@@ -14,6 +14,8 @@ from crawler.runner import EXPORT_PIPELINE
 
 EXTENSION = "crawler.cluster.extension.CampaignWorkerExtension"
 POLITENESS = "crawler.cluster.politeness.FleetPolitenessMiddleware"
+SPIDERMON = "spidermon.contrib.scrapy.extensions.Spidermon"
+MONITOR_SUITE = "crawler.cluster.monitors.WorkerCloseSuite"
 
 
 def plan_crawl_settings(
@@ -62,6 +64,11 @@ def plan_crawl_settings(
     if not seeding:
         extensions[EXTENSION] = 100
         middlewares[POLITENESS] = 950
+        # Spidermon on each worker's stats, unless the campaign turns it off (`-s SPIDERMON_ENABLED=0`).
+        if "SPIDERMON_ENABLED" not in campaign.settings:
+            settings.set("SPIDERMON_ENABLED", True, priority="cmdline")
+        extensions[SPIDERMON] = 500
+        settings.set("SPIDERMON_SPIDER_CLOSE_MONITORS", [MONITOR_SUITE], priority="cmdline")
     settings.set("EXTENSIONS", extensions, priority="cmdline")
     settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
     return settings

@@ -30,6 +30,7 @@ from scrapy.utils.defer import deferred_from_coro
 from crawler.cluster import campaign as campaigns
 from crawler.cluster import keys
 from crawler.cluster.crawl_settings import plan_crawl_settings, worker_spider_class
+from crawler.cluster.monitors import MonitorSettingsError, check_monitor_settings
 from crawler.cluster.queue import reclaim_dead
 
 logger = logging.getLogger(__name__)
@@ -78,6 +79,8 @@ def next_campaign(
 
 
 def run_worker(options: WorkerOptions, base: Settings) -> WorkerReport:
+    # Workers run the monitors unless a campaign turns them off: a missing setting stops it here, named.
+    check_monitor_settings(base, enabled=True)
     server = redis.Redis.from_url(options.redis_url)
     server.ping()
     report = WorkerReport(options.worker_id or new_worker_id())
@@ -129,6 +132,12 @@ def run_worker(options: WorkerOptions, base: Settings) -> WorkerReport:
             settings = plan_crawl_settings(
                 base, campaign, plan, options.redis_url, options.db_url, report.worker_id
             )
+            try:
+                check_monitor_settings(settings)
+            except MonitorSettingsError as error:
+                report.errors.append(f"campaign {campaign.id}: {error}")
+                report.stopped = True
+                return
             crawler = Crawler(worker_spider_class(loader.load(plan.spider)), settings)
             crawlers.append(crawler)
             tasks.append(process.crawl(crawler, **plan.arguments))

@@ -82,3 +82,12 @@ def test_half_configured_e_mail_alerts_fail_the_campaign_start(tmp_path: Path) -
     assert started.returncode == 2
     assert "TISWATCH_ALERT_SMTP_HOST" in started.stderr and "Traceback" not in started.stderr
     assert not (tmp_path / "t.sqlite").exists()  # nothing was started
+
+
+def test_a_worker_monitor_missing_its_setting_fails_the_worker_at_start(tmp_path: Path) -> None:
+    started = run_tiswatch(
+        tmp_path, "worker", "--redis", "redis://127.0.0.1:9", "--db", f"sqlite:///{tmp_path}/t.sqlite",
+        "--until-idle", "-s", "TISWATCH_MONITOR_MAX_BLOCKED=",
+    )  # fmt: skip
+    assert started.returncode == 2
+    assert "TISWATCH_MONITOR_MAX_BLOCKED is not set" in started.stderr and "Traceback" not in started.stderr

@@ -316,6 +316,8 @@ def test_a_blocked_keyword_makes_the_campaign_incomplete_and_alerts_by_mail_and_
     assert payload["campaign"] == campaign_id and payload["status"] == "blocked"
     checks = {alert["check"]: alert["message"] for alert in payload["alerts"]}
     assert "ปลั๊กพ่วง" in checks["blocked"] and "incomplete" in checks
+    # The worker's Spidermon suite saw the blocked pages too (TISWATCH_MONITOR_MAX_BLOCKED = 0).
+    assert "worker_monitors" in checks and summary["counts"]["monitors_failed"] >= 1
     assert payload["text"] == payload["content"] and "ปลั๊กพ่วง" in payload["text"]
     assert len(smtp.messages) == 1
     message = smtp.messages[0]

@@ -157,10 +157,15 @@ def worker_command(args: argparse.Namespace) -> int:
     )
     import redis
 
+    from crawler.cluster.monitors import MonitorSettingsError
+
     try:
         report = run_worker(options, settings)
     except redis.RedisError as error:
         print(f"tiswatch worker: cannot use Redis at {args.redis}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except MonitorSettingsError as error:
+        print(f"tiswatch worker: {error}", file=sys.stderr)
         return EXIT_USAGE
     logging.getLogger(__name__).info("worker %s done: campaigns %s", report.worker_id, report.campaigns)
     print(f"worker {report.worker_id}: took part in {len(report.campaigns)} campaign(s)")
