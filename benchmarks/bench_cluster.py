@@ -246,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         "--fleet-delay", type=float, default=0.02, help="fleet-wide seconds between requests to a site"
     )
     parser.add_argument(
-        "--per-site", type=int, default=2, help="CONCURRENT_REQUESTS_PER_DOMAIN of each worker"
+        "--concurrency", type=int, default=1, help="CONCURRENT_REQUESTS of each worker's crawler of a site"
     )
     parser.add_argument("--size", type=int, default=300, help="listings per demo site")
     parser.add_argument("--max-pages", type=int, default=1, help="catalog pages per keyword")

@@ -39,6 +39,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 import threading
 import time
 from collections import Counter
@@ -476,6 +477,14 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
     market: DemoMarket
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A crawler that exits drops its keep-alive connections: normal, not a server error.
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
+            logger.debug("demo market: client %s went away: %s", client_address, error)
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

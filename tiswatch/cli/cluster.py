@@ -38,11 +38,13 @@ def _settings(args: argparse.Namespace) -> tuple[Any, dict[str, str]]:
     from tiswatch.cli.crawl import parse_pairs
 
     overrides = parse_pairs(args.set, "-s")
+    this_process = dict(overrides)
+    # The log is this process's own: a campaign's settings (`-s`, passed on to every worker) are not.
     if getattr(args, "loglevel", None):
-        overrides["LOG_LEVEL"] = args.loglevel
+        this_process["LOG_LEVEL"] = args.loglevel
     if getattr(args, "logfile", None):
-        overrides["LOG_FILE"] = str(args.logfile)
-    return project_settings(overrides), overrides
+        this_process["LOG_FILE"] = str(args.logfile)
+    return project_settings(this_process), overrides
 
 
 def start_command(args: argparse.Namespace) -> int:
