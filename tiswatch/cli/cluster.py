@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import tomllib
 from pathlib import Path
@@ -27,6 +28,7 @@ from typing import Any
 
 from tiswatch.cli import add_db_argument
 
+REDIS_ENV = "TISWATCH_REDIS_URL"
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
 EXIT_USAGE = 2
@@ -177,7 +179,15 @@ def worker_command(args: argparse.Namespace) -> int:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--redis", required=True, metavar="URL", help="Redis URL (redis://…, unix://…)")
+    from_env = os.environ.get(REDIS_ENV)
+    parser.add_argument(
+        "--redis",
+        required=not from_env,
+        default=from_env,
+        metavar="URL",
+        help=f"Redis URL (redis://…, rediss://…, unix://…); default ${REDIS_ENV}, which keeps a password "
+        "out of the process list",
+    )
     add_db_argument(parser)
     parser.add_argument(
         "-s", dest="set", action="append", metavar="NAME=VALUE", help="Scrapy/tiswatch setting (repeatable)"
