@@ -27,11 +27,20 @@ def _judgement_text(judgement: Any) -> str:
     return text
 
 
+def positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value}")
+    return number
+
+
 def rematch_command(args: argparse.Namespace) -> int:
     from pipelines.rematch import CHANGED, CLEARED, NEWLY_FLAGGED, NoRegistryError, rematch
 
     try:
-        result = rematch(make_engine(args.db), run_by=args.by, registry_csv=args.registry)
+        result = rematch(
+            make_engine(args.db), run_by=args.by, registry_csv=args.registry, workers=args.workers
+        )
     except NoRegistryError as error:
         print(f"rematch: {error}", file=sys.stderr)
         return 1
@@ -78,5 +87,12 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--by", default=default_officer(), metavar="NAME", help="who runs the re-match")
     parser.add_argument("--limit", type=int, default=50, help="changes printed per section (0 = all)")
+    parser.add_argument(
+        "--workers",
+        type=positive_int,
+        default=1,
+        metavar="N",
+        help="split the listings over N processes (each with its own matcher; writes batched)",
+    )
     add_db_argument(parser)
     parser.set_defaults(handler=rematch_command)
