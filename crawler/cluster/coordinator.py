@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 
 CAMPAIGN_SPIDER = "campaign"
 """`runs.spider` of a campaign's run: each campaign is compared with the previous one."""
+STOPPED_WITH_WORK_LEFT = "stopped_with_work_left"
+"""Finish reason and run status of a campaign finished with `--force` while requests were left."""
 _PLAN_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 
 
@@ -272,7 +274,7 @@ def finish_campaign(
         stats = load_plan_stats(server, campaign.id, plan.name)
         if backed_off:
             stats[BACKED_OFF_KEY] = backed_off
-        reason = "finished" if plan.name not in busy else "stopped_with_work_left"
+        reason = "finished" if plan.name not in busy else STOPPED_WITH_WORK_LEFT
         summary = build_summary(stats, plan.spider, plan.arguments, finish_reason=reason)
         summary["name"] = plan.name
         outcomes.append(CrawlOutcome(CrawlPlan(plan.spider, plan.arguments, plan.name), summary, stats))
@@ -287,11 +289,15 @@ def finish_campaign(
         for platform in plan_platforms(plan):
             complete[platform] = complete.get(platform, True) and outcome.ok
     merged[COMPLETE_PLATFORMS_KEY] = sorted(platform for platform, ok in complete.items() if ok)
-    merged["finish_reason"] = "finished" if not busy else "stopped_with_work_left"
+    merged["finish_reason"] = "finished" if not busy else STOPPED_WITH_WORK_LEFT
 
     store = HistoryStore.from_url(db_url)
     previous = previous_campaign_listings(store, campaign.run_id)
-    history = store.finish_run(campaign.run_id, merged, status=FINISHED)
+    # A campaign ended with work left saw part of the market: like an interrupted crawl, it is no
+    # baseline for the next campaign's new / gone marks.
+    history = store.finish_run(
+        campaign.run_id, merged, status=FINISHED if not busy else STOPPED_WITH_WORK_LEFT
+    )
     exports = write_exports(store, out_dir, run_ids=[campaign.run_id])
     summary = {
         **combined,

@@ -323,3 +323,24 @@ def test_a_blocked_keyword_makes_the_campaign_incomplete_and_alerts_by_mail_and_
     message = smtp.messages[0]
     assert message["To"] == "ops@example.org" and campaign_id in message["Subject"]
     assert "ปลั๊กพ่วง" in message.get_payload(decode=True).decode("utf-8")  # type: ignore[union-attr]
+
+
+def test_a_running_campaign_holds_the_lock_and_is_not_finished_behind_its_workers_backs(
+    market: DemoMarket, redis_url: str, pg_url: str, tmp_path: Path
+) -> None:
+    plans = write_plans(tmp_path / "plans.toml", market.base_url, spiders=("shopee",))
+    campaign_id = start_campaign(tmp_path, plans, redis_url, pg_url)
+    second = run_tiswatch(
+        tmp_path, "campaign", "start", "--plans", str(plans), "--redis", redis_url, "--db", pg_url
+    )
+    assert second.returncode == 3 and campaign_id in second.stderr
+
+    code, _, output = finish_campaign(tmp_path, tmp_path / "out", redis_url, pg_url)
+    assert code == 3 and "still has work" in output  # seeded, no worker yet: nothing was crawled
+    code, summary, output = finish_campaign(tmp_path, tmp_path / "out", redis_url, pg_url, "--force")
+    assert code == 1, output
+    assert summary["status"] == "interrupted" and summary["pages_fetched"] == 0
+    # Not a baseline for the next campaign's marks: it saw nothing.
+    assert [status for _, _, status in run_rows(pg_url)] == ["stopped_with_work_left"]
+    # The lock is free again: the next campaign starts.
+    assert start_campaign(tmp_path, plans, redis_url, pg_url) != campaign_id
