@@ -31,6 +31,13 @@ local entry = redis.call('RPOP', KEYS[1])
 if entry then redis.call('HSET', KEYS[2], string.sub(entry, 1, tonumber(ARGV[1])), entry) end
 return entry
 """
+# Mark a fingerprint seen and, if it is new, queue the entry (atomically: see `push_unseen`).
+_PUSH_UNSEEN = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('LPUSH', KEYS[2], ARGV[2])
+redis.call('HDEL', KEYS[3], ARGV[3])
+return 1
+"""
 # Move every entry of a processing hash back to the front of its queue (popped next).
 _REQUEUE = """
 local entries = redis.call('HVALS', KEYS[1])
@@ -52,21 +59,36 @@ class ReliableQueue(Base):
         )
         self._pop = server.register_script(_POP)
         self._requeue = server.register_script(_REQUEUE)
+        self._push_unseen = server.register_script(_PUSH_UNSEEN)
 
     def __len__(self) -> int:
         return int(self.server.llen(self.key))
 
-    def push(self, request: Request) -> None:
+    def _entry(self, request: Request) -> tuple[str, bytes]:
         request_id = request.meta.get(REQUEST_ID_META)
         if not request_id:
             request_id = uuid.uuid4().hex
             request.meta[REQUEST_ID_META] = request_id
-        entry = request_id.encode("ascii") + self._encode_request(request)
-        pipe = self.server.pipeline()
+        return request_id, request_id.encode("ascii") + self._encode_request(request)
+
+    def push(self, request: Request) -> None:
+        request_id, entry = self._entry(request)
+        pipe = self.server.pipeline()  # MULTI/EXEC: both or neither
         pipe.lpush(self.key, entry)
         # A retried or redirected request goes back to the queue: this worker no longer holds it.
         pipe.hdel(self.processing_key, request_id)
         pipe.execute()
+
+    def push_unseen(self, request: Request, seen_key: str, fingerprint: str) -> bool:
+        """Mark the request seen and queue it, in one step; False (and nothing queued) when it was seen.
+
+        In two steps, a worker killed between them would leave a request marked seen and never
+        queued: the page that asked for it, fetched again by another worker, would find it "seen"."""
+        request_id, entry = self._entry(request)
+        queued = self._push_unseen(
+            keys=[seen_key, self.key, self.processing_key], args=[fingerprint, entry, request_id]
+        )
+        return bool(queued)
 
     def pop(self, timeout: int = 0) -> Request | None:
         entry = self._pop(keys=[self.key, self.processing_key], args=[keys.REQUEST_ID_LENGTH])

@@ -5,6 +5,8 @@
 - `SCHEDULER_PERSIST` semantics without the flush: closing never clears the shared queue or the
   seen-set (the first worker to finish would empty them for everyone); a worker stopping with
   requests in hand puts them back;
+- a request is marked seen and queued in one step (a worker killed in between would otherwise
+  leave it "seen" and never queued, and lose it);
 - stats without the deprecated `spider=` argument;
 - `SeedingScheduler` for the coordinator: takes the spider's start requests into the queue and
   downloads nothing.
@@ -53,12 +55,13 @@ class CampaignScheduler(Scheduler):
         return None  # see the module docstring: the queue is the campaign's, not this worker's
 
     def enqueue_request(self, request: Request) -> bool:
-        if not request.dont_filter and self.df.request_seen(request):
+        if request.dont_filter:
+            self.queue.push(request)
+        elif not self.queue.push_unseen(request, self.df.key, self.df.request_fingerprint(request)):
             self.df.log(request, self.spider)
             return False
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
         return True
 
     def next_request(self) -> Request | None:

@@ -79,3 +79,13 @@ def test_handing_back_on_a_clean_stop_returns_everything_held(redis_url: str) ->
     assert (len(queue), queue.held()) == (2, 0)
     queue.clear()  # a worker closing must not empty the shared queue
     assert len(queue) == 2
+
+
+def test_a_request_is_marked_seen_and_queued_together(redis_url: str) -> None:
+    queue = queue_of(redis_url, "w1")
+    seen = keys.seen("c1", "plan-a")
+    first = Request("http://127.0.0.1:1/a", callback=queue.spider.parse)
+    assert queue.push_unseen(first, seen, "fingerprint-a") is True
+    again = Request("http://127.0.0.1:1/a", callback=queue.spider.parse)
+    assert queue.push_unseen(again, seen, "fingerprint-a") is False
+    assert len(queue) == 1 and queue.server.sismember(seen, "fingerprint-a")
