@@ -4,6 +4,9 @@
     python -m benchmarks.registry_import        # registry import, 500,000 generated licences
     python -m benchmarks.history --listings N   # history store and export
     python -m benchmarks.crawl                  # crawl + full pipeline beside `scrapy bench`
+    python -m benchmarks.bench_cluster          # campaign throughput with 1, 2, 3 workers (Redis)
+    python -m benchmarks.bench_api              # check API: checks/s and latency, start-up
+    python -m benchmarks.bench_pairs --dataset D # product-pair matcher on a public benchmark
 
 Figures are written into README.md with the command that printed them; tests never assert figures.
 """

@@ -59,6 +59,13 @@ TISWATCH_REGISTRY_CSV = ""  # empty: the sample registry bundled in standards_da
 # Where the run's exports (flagged.csv, flagged.xlsx, listings.jsonl) are written at close.
 TISWATCH_OUT_DIR = "out"
 
+# --- Monitoring (Spidermon; on for campaign workers, see crawler/cluster/monitors.py) ----------------
+SPIDERMON_ENABLED = False
+SPIDERMON_MAX_ERRORS = 0
+SPIDERMON_EXPECTED_FINISH_REASONS = ["finished", "shutdown"]
+TISWATCH_MONITOR_MAX_BLOCKED = 0
+TISWATCH_MONITOR_MAX_FAILED = 0
+
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -67,6 +67,9 @@ class RunContext:
     batch: str = ""
     """`TISWATCH_RUN_BATCH`: runs started together (one `crawl --all`) are exported together."""
     run_id: int | None = None
+    external_run: bool = False
+    """True when the run belongs to a campaign (`TISWATCH_RUN_ID`): many crawlers write to it, and
+    the coordinator, not the crawler, finishes it."""
     summary: dict[str, Any] | None = None
     _store: HistoryStore | None = None
     _registry: LoadedRegistry | None = None
@@ -84,6 +87,11 @@ class RunContext:
                 job_dir=settings.get("JOBDIR") or None,
                 batch=settings.get("TISWATCH_RUN_BATCH") or "",
             )
+            campaign_run = settings.getint("TISWATCH_RUN_ID", 0)
+            if campaign_run:
+                context.run_id = campaign_run
+                context.external_run = True
+                crawler.stats.set_value("tiswatch_run_id", campaign_run)
             setattr(crawler, _CRAWLER_ATTRIBUTE, context)
         return context
 
@@ -133,6 +141,8 @@ class RunContext:
         scopes: Mapping[str, ScopeCoverage] | None = None,
     ) -> dict[str, Any]:
         """Close the run once with its status and coverage (later calls return the same summary)."""
+        if self.external_run:
+            return {"run_id": self.run_id}
         if self.summary is None:
             run_id = self.start()
             stats = self.crawler.stats.get_stats() if self.crawler.stats else {}

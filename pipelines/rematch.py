@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import csv
 import logging
+import multiprocessing
 import tempfile
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -35,7 +37,7 @@ from matchers.vocabulary import load_vocabulary
 from pipelines.registry_source import LoadedRegistry, load_registry
 from pipelines.store.history import HistoryStore, RegistryRef, StoredListing
 from pipelines.store.models import Verdict as StoredVerdict
-from standards_data.database import Base
+from standards_data.database import Base, make_engine
 from standards_data.registry import CANONICAL_COLUMNS, read_registry_csv
 from standards_data.registry_store import (
     current_version_id,
@@ -179,7 +181,9 @@ def ensure_rematch_schema(engine: Engine) -> None:
     Base.metadata.create_all(engine, tables=list(REMATCH_TABLES))
 
 
-def _previous_judgements(engine: Engine) -> dict[tuple[int, str], Judgement]:
+def _previous_judgements(
+    engine: Engine, shard: tuple[int, int] | None = None
+) -> dict[tuple[int, str], Judgement]:
     """(listing_key, content_hash) -> the newest stored judgement of that content, any registry."""
     query = select(
         StoredVerdict.listing_key,
@@ -189,6 +193,8 @@ def _previous_judgements(engine: Engine) -> dict[tuple[int, str], Judgement]:
         StoredVerdict.licence_no,
         StoredVerdict.tis_number,
     ).order_by(StoredVerdict.judged_at, StoredVerdict.id)
+    if shard is not None:
+        query = query.where(StoredVerdict.listing_key % shard[1] == shard[0])
     latest: dict[tuple[int, str], Judgement] = {}
     with engine.connect() as connection:
         for key, digest, verdict, flagged, licence_no, tis_number in connection.execute(query):
@@ -216,8 +222,27 @@ def _explanation(verdict: VerdictResult) -> str:
     return str(verdict.reasons[-1]) if verdict.reasons else ""
 
 
+# Verdicts written per transaction: one commit per listing is most of a big re-match's time.
+BATCH_SIZE = 500
+
+
+@dataclass
+class _ShardOutcome:
+    """What one process of a re-match judged: its listings, changes (with their rows) and errors."""
+
+    listings: int = 0
+    changes: list[tuple[ListingChange, dict[str, object]]] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+
 def rematch(
-    engine: Engine, *, run_by: str, registry_csv: str | None = None, dry_run: bool = False
+    engine: Engine,
+    *,
+    run_by: str,
+    registry_csv: str | None = None,
+    workers: int = 1,
+    batch_size: int = BATCH_SIZE,
+    dry_run: bool = False,
 ) -> RematchResult:
     """Re-judge every stored listing; store the verdicts and the changes; return what changed.
 
@@ -226,9 +251,14 @@ def rematch(
     returned (`rematch_id` 0). The next export shows the stored verdicts: an export row always carries
     the newest judgement of its content (`pipelines.store.report`), marked with the re-match that made it.
 
-    Raises NoRegistryError when the database holds no registry version and no `registry_csv` is given
-    (re-matching against the bundled sample registry would report nonsense as changes).
+    With `workers` > 1 the listings are split by key over that many processes (each loads the
+    registry and the matcher itself and reads and writes its own share); every process writes its
+    verdicts `batch_size` at a time. Raises NoRegistryError when the database holds no registry version
+    and no `registry_csv` is given (re-matching against the bundled sample registry would report
+    nonsense as changes).
     """
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
     store = HistoryStore(engine)
     store.ensure_schema()
     ensure_rematch_schema(engine)
@@ -239,17 +269,14 @@ def rematch(
         )
     registry = load_registry(engine) if registry_csv is None else validated_registry(registry_csv)
     vocabulary_version = current_vocabulary_version_id(engine)
-    vocabulary = stored_vocabulary(engine) if vocabulary_version is not None else load_vocabulary()
-    matcher = Matcher(registry.licences, vocabulary)
-    previous = _previous_judgements(engine)
     if dry_run:
-        result = RematchResult(rematch_id=0, registry=registry, vocabulary_version=vocabulary_version)
-        for listing in store.iter_latest_listings():
-            result.listings += 1
-            change = _rematch_one(store, matcher, listing, previous, registry, result, dry_run=True)
-            if change is not None:
-                result.changes.append(change[0])
-        return result
+        vocabulary = stored_vocabulary(engine) if vocabulary_version is not None else load_vocabulary()
+        matcher = Matcher(registry.licences, vocabulary)
+        outcome = _judge(store, None, registry, matcher, batch_size, dry_run=True)
+        dry = RematchResult(rematch_id=0, registry=registry, vocabulary_version=vocabulary_version)
+        dry.listings, dry.errors = outcome.listings, outcome.errors
+        dry.changes = [change for change, _ in sorted(outcome.changes, key=lambda pair: pair[0].listing_key)]
+        return dry
 
     with engine.begin() as connection:
         rematch_id = inserted_id(
@@ -264,38 +291,99 @@ def rematch(
             )
         )
     result = RematchResult(rematch_id=rematch_id, registry=registry, vocabulary_version=vocabulary_version)
-    change_rows: list[dict[str, object]] = []
-    for listing in store.iter_latest_listings():
-        result.listings += 1
-        change = _rematch_one(store, matcher, listing, previous, registry, result)
-        if change is not None:
-            result.changes.append(change[0])
-            change_rows.append(change[1] | {"rematch_id": rematch_id})
-    _finish(engine, result, change_rows)
+    if workers == 1:
+        vocabulary = stored_vocabulary(engine) if vocabulary_version is not None else load_vocabulary()
+        outcomes = [_judge(store, None, registry, Matcher(registry.licences, vocabulary), batch_size)]
+    else:
+        url = engine.url.render_as_string(hide_password=False)
+        context = multiprocessing.get_context("spawn")  # no forked copy of the parent's connections
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [
+                pool.submit(_judge_in_process, url, (shard, workers), registry_csv, batch_size)
+                for shard in range(workers)
+            ]
+            outcomes = [future.result() for future in futures]
+    changes = sorted(
+        (change for outcome in outcomes for change in outcome.changes), key=lambda pair: pair[0].listing_key
+    )
+    result.listings = sum(outcome.listings for outcome in outcomes)
+    result.changes = [change for change, _ in changes]
+    result.errors = [error for outcome in outcomes for error in outcome.errors]
+    _finish(engine, result, (row | {"rematch_id": rematch_id} for _, row in changes))
     return result
 
 
-def _rematch_one(
+def _judge_in_process(
+    db_url: str, shard: tuple[int, int], registry_csv: str | None, batch_size: int
+) -> _ShardOutcome:
+    """(In a re-match process) judge one share of the listings with its own engine and matcher."""
+    engine = make_engine(db_url)
+    try:
+        registry = load_registry(engine) if registry_csv is None else validated_registry(registry_csv)
+        vocabulary_version = current_vocabulary_version_id(engine)
+        vocabulary = stored_vocabulary(engine) if vocabulary_version is not None else load_vocabulary()
+        return _judge(
+            HistoryStore(engine), shard, registry, Matcher(registry.licences, vocabulary), batch_size
+        )
+    finally:
+        engine.dispose()
+
+
+def _judge(
     store: HistoryStore,
+    shard: tuple[int, int] | None,
+    registry: LoadedRegistry,
     matcher: Matcher,
-    listing: StoredListing,
+    batch_size: int,
+    dry_run: bool = False,
+) -> _ShardOutcome:
+    previous = _previous_judgements(store.engine, shard)
+    outcome = _ShardOutcome()
+    judged: list[tuple[StoredListing, VerdictResult]] = []
+    for listing in store.iter_latest_listings(shard):
+        outcome.listings += 1
+        try:
+            judged.append((listing, matcher.judge(listing.data)))
+        except Exception as error:  # one listing the matcher cannot handle must not stop the re-match
+            name = f"{listing.platform} {listing.listing_id}"
+            logger.exception("rematch: matching failed for %s", name)
+            outcome.errors.append((name, f"{type(error).__name__}: {error}"))
+        if len(judged) >= batch_size:
+            _store_batch(store, judged, previous, registry, outcome, dry_run)
+            judged = []
+    _store_batch(store, judged, previous, registry, outcome, dry_run)
+    return outcome
+
+
+def _store_batch(
+    store: HistoryStore,
+    judged: list[tuple[StoredListing, VerdictResult]],
     previous: dict[tuple[int, str], Judgement],
     registry: LoadedRegistry,
-    result: RematchResult,
+    outcome: _ShardOutcome,
     dry_run: bool = False,
+) -> None:
+    if not judged:
+        return
+    if dry_run:  # nothing stored: the changes are only listed
+        ids = [0] * len(judged)
+    else:
+        ids = store.record_verdicts(
+            [(listing.listing_key, listing.content_hash, verdict) for listing, verdict in judged],
+            registry.ref,
+        )
+    for (listing, verdict), verdict_id in zip(judged, ids, strict=True):
+        change = _change(listing, verdict, verdict_id, previous)
+        if change is not None:
+            outcome.changes.append(change)
+
+
+def _change(
+    listing: StoredListing,
+    verdict: VerdictResult,
+    verdict_id: int,
+    previous: dict[tuple[int, str], Judgement],
 ) -> tuple[ListingChange, dict[str, object]] | None:
-    name = f"{listing.platform} {listing.listing_id}"
-    try:
-        verdict = matcher.judge(listing.data)
-    except Exception as error:  # one listing the matcher cannot handle must not stop the re-match
-        logger.exception("rematch: matching failed for %s", name)
-        result.errors.append((name, f"{type(error).__name__}: {error}"))
-        return None
-    verdict_id = (
-        0
-        if dry_run
-        else store.record_verdict(listing.listing_key, listing.content_hash, verdict, registry.ref)
-    )
     old = previous.get((listing.listing_key, listing.content_hash))
     new = _judgement(verdict)
     kind = _change_kind(old, new)

@@ -26,7 +26,12 @@ Options:
 - `blocked_lazada`: the same for Lazada catalog searches, which are redirected (302) to the slider page;
 - `throttle_every`: N > 0 answers every Nth search request (both APIs counted together) with HTTP 429
   and `Retry-After: 1`;
-- `malformed`, `malformed_keywords`: broken answers, see `malformed.py`.
+- `malformed`, `malformed_keywords`: broken answers, see `malformed.py`;
+- `latency`: seconds every answer waits before it is sent (a remote site's round trip; requests are
+  answered in parallel threads, so it costs a crawler time, not the server CPU).
+
+`request_times()` gives the arrival time (`time.monotonic()`) and route of every request answered, so
+a test or benchmark sees the rate the site was crawled at.
 """
 
 from __future__ import annotations
@@ -34,7 +39,9 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -120,6 +127,7 @@ class DemoMarket:
         malformed: bool = False,
         malformed_keywords: Collection[str] = (),
         catalogue: Catalogue | None = None,
+        latency: float = 0.0,
     ) -> None:
         if shopee_block_style not in render_shopee.BLOCK_STYLES:
             raise ValueError(
@@ -133,6 +141,10 @@ class DemoMarket:
         self.shopee_block_style = shopee_block_style
         self.blocked_lazada = KeywordRule.of(blocked_lazada)
         self.throttle_every = throttle_every
+        if latency < 0:
+            raise ValueError(f"latency must be >= 0, got {latency}")
+        self.latency = latency
+        self._arrivals: list[tuple[float, str]] = []
         self.malformed = malformed
         self.malformed_keywords = KeywordRule.of(malformed_keywords)
         self._searches = 0
@@ -206,8 +218,15 @@ class DemoMarket:
             return Counter(self._counts)
 
     def count(self, route: str) -> None:
+        arrived = time.monotonic()
         with self._counts_lock:
             self._counts[route] += 1
+            self._arrivals.append((arrived, route))
+
+    def request_times(self) -> list[tuple[float, str]]:
+        """(arrival time on `time.monotonic()`, route) of every request answered so far, in order."""
+        with self._counts_lock:
+            return sorted(self._arrivals)
 
     def is_blocked(self, keyword: str) -> bool:
         """True when a Shopee search for `keyword` is answered with the 90309999 block."""
@@ -459,6 +478,14 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128
     market: DemoMarket
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A crawler that exits drops its keep-alive connections: normal, not a server error.
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
+            logger.debug("demo market: client %s went away: %s", client_address, error)
+            return
+        super().handle_error(request, client_address)
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
@@ -479,6 +506,8 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception:  # a bug in a renderer must show up as a 500, not a dropped connection
             logger.exception("demo market failed on %s", self.path)
             status, content_type, body, headers = 500, HTML_TYPE, b"<html><body>server bug</body></html>", {}
+        if self.server.market.latency:
+            time.sleep(self.server.market.latency)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))

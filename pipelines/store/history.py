@@ -131,7 +131,8 @@ class HistoryStore:
         `run_scopes(run_id)`, `batch_runs(batch)`.
     Re-match (registry updates):
       - `iter_latest_listings()` yields every listing's latest observation;
-      - `record_verdict(listing_key, content_hash, verdict, registry) -> verdict id`.
+      - `record_verdict(listing_key, content_hash, verdict, registry) -> verdict id`;
+        `record_verdicts([(listing_key, content_hash, verdict), …], registry)` in one transaction.
     Review:
       - `listing_keys(pairs)`, `latest_decisions()`, `record_decisions(decisions, reviewer)` (all or nothing).
     """
@@ -454,8 +455,9 @@ class HistoryStore:
 
     # --- re-match -----------------------------------------------------------------------------------
 
-    def iter_latest_listings(self) -> Iterator[StoredListing]:
-        """Each listing's most recent observation (its latest content), for a re-match."""
+    def iter_latest_listings(self, shard: tuple[int, int] | None = None) -> Iterator[StoredListing]:
+        """Each listing's most recent observation (its latest content), for a re-match; with
+        `shard=(k, n)` only the listings whose key is k modulo n (one of n re-match processes)."""
         with self._sessions() as session:
             query = (
                 select(ListingRecord, Observation)
@@ -465,7 +467,10 @@ class HistoryStore:
                     & (Observation.run_id == ListingRecord.last_run_id),
                 )
                 .order_by(ListingRecord.id)
+                .execution_options(yield_per=1000)
             )
+            if shard is not None:
+                query = query.where(ListingRecord.id % shard[1] == shard[0])
             for listing, observation in session.execute(query):
                 yield StoredListing(
                     listing_key=listing.id,
@@ -481,6 +486,17 @@ class HistoryStore:
         """Store a verdict for a listing's content against a registry (re-match); returns its id."""
         with self._sessions.begin() as session:
             return self._upsert_verdict(session, listing_key, content_hash, verdict, registry)
+
+    def record_verdicts(
+        self, verdicts: Sequence[tuple[int, str, VerdictResult]], registry: RegistryRef
+    ) -> list[int]:
+        """Store many (listing key, content hash, verdict) in one transaction; returns their ids.
+        A re-match of millions of listings writes in batches: one commit per listing is most of its time."""
+        with self._sessions.begin() as session:
+            return [
+                self._upsert_verdict(session, listing_key, content_hash, verdict, registry)
+                for listing_key, content_hash, verdict in verdicts
+            ]
 
     # --- review -------------------------------------------------------------------------------------
 

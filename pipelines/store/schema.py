@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import zlib
+from collections.abc import Iterator
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from standards_data.resources import package_folder
 
@@ -31,8 +35,34 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+# The key of the PostgreSQL advisory lock that serialises migrations (any fixed 64-bit number works;
+# derived from a name so it says what it is for).
+MIGRATION_LOCK_KEY = zlib.crc32(b"tiswatch schema migration")
+
+
+@contextlib.contextmanager
+def migration_lock(engine: Engine) -> Iterator[None]:
+    """Hold the migration lock: on PostgreSQL a session advisory lock, so that workers starting
+    together migrate once (without it two of three crash on `UniqueViolation … alembic_version`).
+    SQLite serialises writers itself. The one place a migration lock lives (issue 14)."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        connection.commit()
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            connection.commit()
+
+
 def ensure_schema(engine: Engine) -> None:
-    """Run every pending migration (a no-op on an up-to-date database)."""
+    """Run every pending migration (a no-op on an up-to-date database), once across processes."""
     if current_revision(engine) == head_revision():
         return
-    command.upgrade(alembic_config(engine), "head")
+    with migration_lock(engine):
+        # Another process may have migrated while this one waited for the lock.
+        if current_revision(engine) != head_revision():
+            command.upgrade(alembic_config(engine), "head")

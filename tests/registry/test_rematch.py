@@ -199,3 +199,31 @@ def test_rematch_uses_the_newest_stored_vocabulary(
     assert changes["28841377.1003"].kind == CLEARED
     assert changes["28841377.1003"].new.verdict == "not_regulated"
     assert "28841377.1001" not in changes  # the power bank words are still there
+
+
+@pytest.mark.slow  # starts three processes, each loading the matcher
+def test_rematch_over_several_processes_finds_the_same_changes(
+    engine: Engine, write_csv, registry_lines: list[str]
+) -> None:
+    """`--workers 3`: each process judges its share of the listings and writes its verdicts in batches;
+    the re-match stores and reports exactly what one process would."""
+    import_registry(engine, write_csv("v1.csv", registry_lines), mode="replace", imported_by="officer")
+    crawl_into_store(engine)
+    revoked = [
+        line.replace(",active", ",revoked") for line in registry_lines if line.startswith("น3310-60/2879")
+    ]
+    import_registry(engine, write_csv("v2.csv", [HEADER, *revoked]), mode="update", imported_by="officer")
+
+    result = rematch(engine, run_by="officer", workers=3, batch_size=2)
+    assert result.listings == len(LISTINGS) and result.errors == []
+    (change,) = result.changes
+    assert (change.listing_id, change.kind) == ("28841377.1001", NEWLY_FLAGGED)
+    with engine.connect() as connection:
+        verdicts = connection.execute(
+            select(Verdict.__table__).where(Verdict.__table__.c.registry_ref == "db-v2")
+        ).all()
+    assert len(verdicts) == len(LISTINGS)  # every listing judged once, by one of the processes
+    ((stored),) = stored_changes(engine, result.rematch_id)
+    assert stored.listing_id == "28841377.1001" and stored.new_flagged is True
+    # And one process, after it, agrees that nothing is left to change.
+    assert rematch(engine, run_by="officer").changes == []

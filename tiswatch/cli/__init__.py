@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "tiswatch.cli.demo",
     "tiswatch.cli.demo_market",
     "tiswatch.cli.crawl",
+    "tiswatch.cli.cluster",
     "tiswatch.cli.match",
     "tiswatch.cli.registry",
     "tiswatch.cli.history",

@@ -31,6 +31,13 @@ def _judgement_text(judgement: Any) -> str:
     return text
 
 
+def positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value}")
+    return number
+
+
 def rematch_command(args: argparse.Namespace) -> int:
     from pipelines.rematch import (
         CHANGED,
@@ -43,7 +50,11 @@ def rematch_command(args: argparse.Namespace) -> int:
 
     try:
         result = rematch(
-            make_engine(args.db), run_by=args.by, registry_csv=args.registry, dry_run=args.dry_run
+            make_engine(args.db),
+            run_by=args.by,
+            registry_csv=args.registry,
+            dry_run=args.dry_run,
+            workers=args.workers,
         )
     except NoRegistryError as error:
         print(f"rematch: {error}", file=sys.stderr)
@@ -99,5 +110,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--dry-run", action="store_true", help="print the changes; store nothing")
     parser.add_argument("--by", default=default_officer(), metavar="NAME", help="who runs the re-match")
     parser.add_argument("--limit", type=int, default=50, help="changes printed per section (0 = all)")
+    parser.add_argument(
+        "--workers",
+        type=positive_int,
+        default=1,
+        metavar="N",
+        help="split the listings over N processes (each with its own matcher; writes batched)",
+    )
     add_db_argument(parser)
     parser.set_defaults(handler=rematch_command)
