@@ -6,7 +6,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from pipelines.context import RunContext
-from pipelines.exports import write_exports
+from pipelines.exports import UnimportedDecisions, write_exports
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -34,9 +34,15 @@ class ExportPipeline:
         stats = self.crawler.stats
         assert stats is not None
         summary = self.context.finish()
-        result = write_exports(
-            self.context.store, self.context.out_dir, run_ids=self.context.runs_to_export()
-        )
+        try:
+            result = write_exports(
+                self.context.store, self.context.out_dir, run_ids=self.context.runs_to_export()
+            )
+        except UnimportedDecisions as refused:
+            # The run is stored; only the export waits until the investigator's sheet is imported.
+            stats.set_value("tiswatch/export/refused_unimported_decisions", refused.count)
+            logger.error("tiswatch: export not written: %s (then: tiswatch export --out …)", refused)
+            return
         stats.set_value("tiswatch/export/flagged", len(result.report.flagged_rows))
         logger.info(
             "tiswatch: run %s: %d listings, %d flagged (%d new, %d still flagged, %d gone); wrote %s",

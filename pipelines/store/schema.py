@@ -8,6 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from standards_data.database import schema_lock
 from standards_data.resources import package_folder
 
 # Alembic reads its scripts from a folder: a real one also when running from a zipped egg (Scrapyd).
@@ -32,7 +33,12 @@ def head_revision() -> str | None:
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Run every pending migration (a no-op on an up-to-date database)."""
-    if current_revision(engine) == head_revision():
+    """Run every pending migration (a no-op on an up-to-date database), one process at a time: the
+    others wait for the lock, then find the schema current."""
+    head = head_revision()
+    if current_revision(engine) == head:
         return
-    command.upgrade(alembic_config(engine), "head")
+    with schema_lock(engine):
+        if current_revision(engine) == head:
+            return
+        command.upgrade(alembic_config(engine), "head")
