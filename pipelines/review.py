@@ -45,15 +45,15 @@ class _ProblemList(list[str]):
     def __init__(self, max_kept: int) -> None:
         super().__init__()
         self.max_kept = max_kept
-        self.count = 0
+        self.total = 0
 
     def append(self, problem: str) -> None:
-        self.count += 1
+        self.total += 1
         if len(self) < self.max_kept:
             super().append(problem)
 
     def error(self) -> ReviewImportError:
-        return ReviewImportError(list(self), self.count)
+        return ReviewImportError(list(self), self.total)
 
 
 @dataclass(frozen=True)
@@ -188,7 +188,7 @@ def import_review(store: HistoryStore, path: str | Path, reviewer: str) -> Revie
             )
         elif key is not None:
             seen[key] = row
-    if problems.count:
+    if problems.total:
         raise problems.error()
 
     current = store.latest_decisions()

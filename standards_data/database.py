@@ -69,7 +69,7 @@ def parse_db_url(url: str) -> URL:
 def shown_url(url: str) -> str:
     """The URL with any password hidden, for messages."""
     try:
-        return make_url(normalise_db_url(url)).render_as_string(hide_password=True)
+        return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return url
 
