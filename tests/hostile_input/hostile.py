@@ -186,7 +186,9 @@ def _inline_row(number: int, values: list[str]) -> str:
 
 
 def _write_part_streamed(archive: zipfile.ZipFile, name: str, chunks: object) -> None:
-    with archive.open(zipfile.ZipInfo(name), "w", force_zip64=True) as part:
+    info = zipfile.ZipInfo(name)
+    info.compress_type = zipfile.ZIP_DEFLATED  # ZipInfo defaults to stored: the bomb must be small
+    with archive.open(info, "w", force_zip64=True) as part:
         for chunk in chunks:  # type: ignore[attr-defined]
             part.write(chunk.encode("utf-8"))
 
