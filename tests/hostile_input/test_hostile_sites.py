@@ -18,7 +18,7 @@ import pytest
 
 from crawler.demo_market import DemoMarket
 from tests.crawler_tests.site import Answer, TestSite
-from tests.hostile_input.hostile import REPO, gzip_bomb, run_cli
+from tests.hostile_input.hostile import REPO, Finished, gzip_bomb, run_cli
 
 CRAWL_RSS_MB = 300
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY_JITTER=0"]
@@ -35,7 +35,7 @@ def bomb() -> bytes:
     return gzip_bomb(1024)  # 1 GiB of spaces in about 1 MB
 
 
-def _crawl(tmp_path: Path, *arguments: str, settings: tuple[str, ...] = ()) -> tuple[object, dict]:
+def _crawl(tmp_path: Path, *arguments: str, settings: tuple[str, ...] = ()) -> tuple[Finished, dict]:
     out = tmp_path / "out"
     result = run_cli(
         "crawl",
@@ -61,12 +61,12 @@ def test_a_gzip_bomb_page_is_cut_at_download_maxsize(tmp_path: Path, bomb: bytes
             "/products/bomb", Answer(bomb, 200, "text/html; charset=utf-8", {"Content-Encoding": "gzip"})
         )
         result, summary = _crawl(tmp_path, "-a", f"start_urls={site.base_url}/")
-    assert result.status == 1, result.stderr[-2000:]  # type: ignore[attr-defined]
-    assert "Traceback" not in result.stderr  # type: ignore[attr-defined]
+    assert result.status == 1, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
     assert summary["limits_hit"] == {"DOWNLOAD_MAXSIZE": 1}
     assert summary["failed"] >= 1
-    assert "limits hit" in result.stdout and "DOWNLOAD_MAXSIZE 1" in result.stdout  # type: ignore[attr-defined]
-    assert result.peak_rss_mb < CRAWL_RSS_MB, result.peak_rss_mb  # type: ignore[attr-defined]
+    assert "limits hit" in result.stdout and "DOWNLOAD_MAXSIZE 1" in result.stdout
+    assert result.peak_rss_mb < CRAWL_RSS_MB, result.peak_rss_mb
 
 
 @pytest.mark.slow
@@ -74,10 +74,10 @@ def test_a_gzip_bomb_sitemap_is_cut_at_its_own_limit(tmp_path: Path, bomb: bytes
     with TestSite() as site:
         site.add("/sitemap.xml.gz", Answer(bomb, 200, "application/x-gzip"))
         result, summary = _crawl(tmp_path, "-a", f"sitemap={site.base_url}/sitemap.xml.gz")
-    assert result.status == 1, result.stderr[-2000:]  # type: ignore[attr-defined]
+    assert result.status == 1, result.stderr[-2000:]
     assert summary["limits_hit"] == {"TISWATCH_SITEMAP_MAXSIZE": 1}
     assert summary["parse_errors"] == 1
-    assert result.peak_rss_mb < CRAWL_RSS_MB, result.peak_rss_mb  # type: ignore[attr-defined]
+    assert result.peak_rss_mb < CRAWL_RSS_MB, result.peak_rss_mb
 
 
 @pytest.fixture
@@ -123,7 +123,7 @@ def test_a_host_that_never_answers_times_out(tmp_path: Path, silent_host: str) -
         settings=("-s", "DOWNLOAD_TIMEOUT=3", "-s", "RETRY_TIMES=0"),
     )
     elapsed = time.monotonic() - started
-    assert result.status == 1, result.stderr[-2000:]  # type: ignore[attr-defined]
+    assert result.status == 1, result.stderr[-2000:]
     assert summary["status"] in ("failed", "incomplete") and summary["failed"] >= 1
     # robots.txt and the page each wait DOWNLOAD_TIMEOUT once; start-up is the rest.
     assert elapsed < 120, elapsed
