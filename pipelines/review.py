@@ -101,11 +101,21 @@ def read_review_rows(
         workbook = load_workbook(path, read_only=True, data_only=True)
     except LimitExceeded as error:
         raise ReviewImportError([f"{where}: {error}"]) from None
-    except (InvalidFileException, BadZipFile, zlib.error, OSError, KeyError, ValueError) as error:
+    except (
+        InvalidFileException,
+        BadZipFile,
+        zlib.error,
+        OSError,
+        KeyError,
+        ValueError,
+        SyntaxError,
+    ) as error:
         raise ReviewImportError([f"{where}: not a readable .xlsx workbook ({error})"]) from None
     try:
         return _read_flagged_sheet(workbook, where, limits)
-    except (BadZipFile, zlib.error, EOFError) as error:  # a damaged part: bad CRC, cut deflate stream
+    # A damaged part: bad CRC, a cut deflate stream, or bytes that inflate to broken XML (ElementTree's
+    # ParseError and lxml's XMLSyntaxError are both SyntaxErrors).
+    except (BadZipFile, zlib.error, EOFError, SyntaxError) as error:
         raise ReviewImportError([f"{where}: damaged .xlsx workbook ({error})"]) from None
     finally:
         workbook.close()

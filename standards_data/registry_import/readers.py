@@ -103,7 +103,9 @@ class Table:
             sheet = workbook.worksheets[0]
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 yield number, [_cell_text(value) for value in values]
-        except (zipfile.BadZipFile, zlib.error, EOFError) as error:  # a damaged part (bad CRC, cut deflate)
+        # A damaged part: bad CRC, cut deflate, or bytes inflating to broken XML (ParseError and lxml's
+        # XMLSyntaxError are both SyntaxErrors).
+        except (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError) as error:
             raise UnreadableFile(f"damaged .xlsx workbook ({error})") from None
         finally:
             workbook.close()

@@ -39,27 +39,46 @@ class Finished:
     stdout: str
     stderr: str
     peak_rss_mb: float
-    """Peak resident memory of the command's process (os.wait4's ru_maxrss), in MiB."""
+    """Peak resident memory of the command's process (its VmHWM at exit), in MiB."""
 
     @property
     def stderr_lines(self) -> list[str]:
         return [line for line in self.stderr.splitlines() if line.strip()]
 
 
+# Runs `tiswatch.cli.main` like `python -m tiswatch.cli`, and at exit writes the process's VmHWM
+# (peak RSS of its own address space) to the pipe named by TISWATCH_TEST_PEAK_FD. Not ru_maxrss:
+# Linux carries the forking parent's peak into the child's ru_maxrss across exec, so a child of a
+# big pytest process would report pytest's size.
+_MEASURED_MAIN = """
+import atexit, os, sys
+def _peak():
+    with open('/proc/self/status') as status:
+        kib = next(line.split()[1] for line in status if line.startswith('VmHWM:'))
+    os.write(int(os.environ['TISWATCH_TEST_PEAK_FD']), kib.encode())
+atexit.register(_peak)
+from tiswatch.cli import main
+sys.argv[0] = 'tiswatch'
+sys.exit(main())
+"""
+
+
 def run_cli(
     *args: str, env: dict[str, str] | None = None, timeout: float = 240, cwd: Path | None = None
 ) -> Finished:
-    """`python -m tiswatch.cli ARGS` in a subprocess; its own peak RSS from wait4, not the sum of
-    every child of the test process."""
+    """The `tiswatch` CLI with ARGS in a subprocess, with its own peak memory."""
     environment = {**os.environ, **(env or {})}
     environment.pop("TISWATCH_DB_URL", None)
+    peak_read, peak_write = os.pipe()
     process = subprocess.Popen(
-        [sys.executable, "-m", "tiswatch.cli", *args],
+        [sys.executable, "-c", _MEASURED_MAIN, *args],
+        pass_fds=(peak_write,),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=cwd or REPO,
-        env=environment,
+        env={**environment, "TISWATCH_TEST_PEAK_FD": str(peak_write)},
     )
+    os.close(peak_write)
     outputs: dict[str, bytes] = {}
 
     def drain(name: str, stream: io.BufferedReader) -> None:
@@ -68,23 +87,24 @@ def run_cli(
     readers = [
         threading.Thread(target=drain, args=("stdout", process.stdout)),
         threading.Thread(target=drain, args=("stderr", process.stderr)),
+        threading.Thread(target=drain, args=("peak", os.fdopen(peak_read, "rb"))),
     ]
     for reader in readers:
         reader.start()
     killer = threading.Timer(timeout, lambda: process.send_signal(signal.SIGKILL))
     killer.start()
     try:
-        _pid, wait_status, usage = os.wait4(process.pid, 0)
+        status = process.wait()
     finally:
         killer.cancel()
     for reader in readers:
         reader.join()
-    process.returncode = os.waitstatus_to_exitcode(wait_status)
+    peak_kib = outputs.get("peak", b"").decode() or "nan"  # nan: the process died before atexit
     return Finished(
-        status=process.returncode,
+        status=status,
         stdout=outputs.get("stdout", b"").decode("utf-8", "replace"),
         stderr=outputs.get("stderr", b"").decode("utf-8", "replace"),
-        peak_rss_mb=usage.ru_maxrss / 1024,  # Linux reports KiB
+        peak_rss_mb=float(peak_kib) / 1024,
     )
 
 
