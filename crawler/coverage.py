@@ -40,6 +40,7 @@ from typing import Any
 from scrapy.statscollectors import StatsCollector
 
 PREFIX = "tiswatch/"
+LIMITS_PREFIX = PREFIX + "limits/"
 QUERY_PREFIX = "tiswatch/query/"
 PLAN_KEY = "tiswatch/plan"
 BACKED_OFF_KEY = "tiswatch/backed_off_sites"
@@ -205,6 +206,10 @@ def build_summary(
             key[len(PREFIX + "blocked_by/") :]: value
             for key, value in stats.items()
             if key.startswith(PREFIX + "blocked_by/")
+        },
+        # Limits hit (issue 11), by setting name: DOWNLOAD_MAXSIZE, TISWATCH_SITEMAP_MAXSIZE, …
+        "limits_hit": {
+            key[len(LIMITS_PREFIX) :]: value for key, value in stats.items() if key.startswith(LIMITS_PREFIX)
         },
         "links_not_followed_by": {
             key[len(PREFIX + "links_not_followed_by/") :]: value

@@ -23,7 +23,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.coverage import build_summary
 from pipelines.context import RunContext, spider_arguments
-from pipelines.exports import write_exports
+from pipelines.exports import NothingToExport, UnimportedDecisions, write_exports
 from pipelines.store.history import ScopeCoverage
 
 if TYPE_CHECKING:
@@ -67,7 +67,16 @@ class RunCloser:
         summary = self.context.finish(coverage["status"], finish_reason=reason, scopes=scopes or None)
         store = self.context.store
         spiders = store.spiders_of(self.context.runs_to_export())
-        result = write_exports(store, self.context.out_dir, spiders=spiders)
+        try:
+            result = write_exports(store, self.context.out_dir, spiders=spiders)
+        except UnimportedDecisions as refused:
+            # The run is stored; only the export waits until the investigator's sheet is imported.
+            stats.set_value("tiswatch/export/refused_unimported_decisions", refused.count)
+            logger.error("tiswatch: export not written: %s (then: tiswatch export --out …)", refused)
+            return
+        except NothingToExport as nothing:
+            logger.warning("tiswatch: export not written: %s", nothing)
+            return
         for stale in result.report.stale:
             logger.warning("tiswatch: not re-checked: %s", stale.describe())
         stats.set_value("tiswatch/export/flagged", len(result.report.flagged_rows))

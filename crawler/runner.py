@@ -9,6 +9,7 @@ started; a second one forces the stop.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import shutil
@@ -177,8 +178,12 @@ def _interrupted(crawler: Crawler | None) -> bool:
 
 def _stop_reactor() -> None:
     from twisted.internet import reactor
+    from twisted.internet.error import ReactorNotRunning
 
-    if reactor.running:
+    # After Ctrl-C/SIGTERM Scrapy's own handler has already asked the reactor to stop, and
+    # `reactor.running` stays True until it has: a second stop() raises ReactorNotRunning, which
+    # Twisted logs as a CRITICAL traceback (and cron mails). Stopping twice means nothing more.
+    with contextlib.suppress(ReactorNotRunning):
         cast(Any, reactor).stop()
 
 

@@ -21,7 +21,19 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# A host that accepts the connection and never answers costs this many seconds per try, not forever.
 DOWNLOAD_TIMEOUT = 30
+
+# --- Limits (issue 11): a hostile or broken site costs bounded memory -------------------------------
+# Scrapy's default is 1 GiB per response, also after gzip/brotli decompression (its HTTP compression
+# middleware applies DOWNLOAD_MAXSIZE to the decompressed body). Real pages are well under 1 MB
+# (a Lazada product page with its JSON: about 0.5 MB); 16 MiB leaves room and keeps four concurrent
+# worst cases far below the crawl's 300 MB target. Pages cut by it count as failed and under
+# `limits_hit` in the summary.
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+# Decompressed size of a gzipped sitemap (sitemaps.org allows 50 MB uncompressed).
+TISWATCH_SITEMAP_MAXSIZE = 50 * 1024 * 1024
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19 opens a code-executing HTTP control port per crawl by default; unattended runs need none.

@@ -50,6 +50,7 @@ from pathlib import Path
 from matchers.normalize import fold_thai, is_latin_or_digit, is_thai_char, normalize_text
 from matchers.trie import trie_pattern
 from standards_data import DATA_DIR
+from standards_data.outside_text import unspreadsheet_text
 
 VOCABULARY_FILE = DATA_DIR / "vocabulary.csv"
 VOCABULARY_COLUMNS = ("tis_number", "family", "kind", "term", "search")
@@ -291,7 +292,12 @@ def read_vocabulary_rows(path: str | Path) -> list[Term]:
         missing = [c for c in VOCABULARY_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
             raise VocabularyError(f"{path}: missing column(s) {', '.join(missing)}")
-        for line_no, row in enumerate(reader, start=2):
+        for line_no, raw in enumerate(reader, start=2):
+            # Exports neutralise spreadsheet formulas with a leading `'`; read the text as it was.
+            row = {
+                key: unspreadsheet_text(value) if isinstance(value, str) else value
+                for key, value in raw.items()
+            }
             kind = (row.get("kind") or "").strip()
             text = (row.get("term") or "").strip()
             tis_number = (row.get("tis_number") or "").strip()

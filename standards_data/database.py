@@ -7,12 +7,34 @@ project.
 
 from __future__ import annotations
 
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase
+
+# Seconds to wait for a database server to accept a connection (an unreachable host fails, not hangs).
+CONNECT_TIMEOUT = int(os.environ.get("TISWATCH_DB_CONNECT_TIMEOUT", "10"))
+# Seconds a SQLite writer waits for another writer (a review import during a registry import).
+SQLITE_BUSY_TIMEOUT = float(os.environ.get("TISWATCH_SQLITE_BUSY_TIMEOUT", "60"))
+# pg_advisory_lock key of the schema migrations (any constant shared by every tiswatch process).
+_MIGRATION_LOCK_KEY = 0x7715_3A7C
+
+
+class DatabaseUnavailable(Exception):
+    """The database URL is unusable or the database cannot be reached; the message says what to do.
+
+    `usage` is True when the URL itself is wrong (the CLI exits 2), False when the database is."""
+
+    def __init__(self, message: str, *, usage: bool = False) -> None:
+        super().__init__(message)
+        self.usage = usage
 
 
 class Base(DeclarativeBase):
@@ -26,15 +48,146 @@ def normalise_db_url(url: str) -> str:
     return url
 
 
+def parse_db_url(url: str) -> URL:
+    """The parsed URL, or DatabaseUnavailable naming what is wrong with it."""
+    try:
+        parsed = make_url(normalise_db_url(url))
+    except ArgumentError:
+        raise DatabaseUnavailable(
+            f"--db {url!r} is not a database URL (use sqlite:///FILE or postgresql://USER@HOST/NAME)",
+            usage=True,
+        ) from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise DatabaseUnavailable(
+            f"--db {shown_url(url)}: {parsed.get_backend_name()} is not supported "
+            "(use sqlite:///FILE or postgresql://USER@HOST/NAME)",
+            usage=True,
+        )
+    return parsed
+
+
+def shown_url(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases and for `:memory:`)."""
+    parsed = parse_db_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database).expanduser()
+
+
+def database_exists(url: str) -> bool:
+    """Whether `url` names a tiswatch database that exists (without creating anything).
+
+    A SQLite file must exist; a server database must answer and hold a tiswatch table."""
+    parsed = parse_db_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = sqlite_path(url)
+        return path is not None and path.is_file()
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            names = set(inspect(connection).get_table_names())
+    except SQLAlchemyError as error:
+        raise DatabaseUnavailable(describe_database_error(url, error)) from None
+    finally:
+        engine.dispose()
+    return bool(names & {"alembic_version", "runs", "registry_versions"})
+
+
+def describe_database_error(url: str, error: BaseException) -> str:
+    """One line saying which database failed and what to do, from a SQLAlchemy/driver error."""
+    where = shown_url(url)
+    if isinstance(error, NoSuchModuleError | ModuleNotFoundError):
+        return (
+            f"--db {where}: no driver for this database is installed "
+            "(tiswatch supports sqlite and postgresql)"
+        )
+    original = getattr(error, "orig", None) or error
+    detail = " ".join(str(original).split()) or type(original).__name__
+    lowered = detail.casefold()
+    if "database is locked" in lowered:
+        return (
+            f"database {where} is busy: another import or crawl is writing to it; "
+            "try again when that finishes"
+        )
+    if "file is not a database" in lowered:
+        return f"--db {where}: the file is not a SQLite database (give another file or a new name)"
+    if "unable to open database file" in lowered:
+        return f"--db {where}: cannot open the database file (is the path a folder, or not writable?)"
+    if "timeout" in lowered or "could not connect" in lowered or "connection refused" in lowered:
+        return f"--db {where}: cannot connect ({detail[:200]}); is the server running and reachable?"
+    return f"database {where}: {detail[:300]}"
+
+
+@contextmanager
+def schema_lock(engine: Engine) -> Iterator[None]:
+    """Held while the schema is brought up to date, so processes starting together on a new database
+    do not run the same migration twice: a lock file beside a SQLite database, an advisory lock on
+    PostgreSQL."""
+    backend = engine.dialect.name
+    identity = engine.url.render_as_string(hide_password=True)
+    if identity in _HELD_SCHEMA_LOCKS:  # re-entered in this process (the lock is not re-entrant)
+        yield
+        return
+    _HELD_SCHEMA_LOCKS.add(identity)
+    try:
+        with _schema_lock(engine, backend):
+            yield
+    finally:
+        _HELD_SCHEMA_LOCKS.discard(identity)
+
+
+_HELD_SCHEMA_LOCKS: set[str] = set()
+
+
+@contextmanager
+def _schema_lock(engine: Engine, backend: str) -> Iterator[None]:
+    if backend == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+                connection.commit()
+        return
+    database = engine.url.database if backend == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    # Not the database file itself: SQLite's own POSIX locks would be dropped when we closed it.
+    lock_path = Path(database).expanduser().with_name(Path(database).name + ".schema-lock")
+    with open(lock_path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def make_engine(url: str) -> Engine:
     """Engine for a database URL; creates the folder of a SQLite file and sets SQLite up for safety."""
+    parsed = parse_db_url(url)
     url = normalise_db_url(url)
-    parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
-            Path(database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url)
+            folder = Path(database).expanduser().resolve().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise DatabaseUnavailable(
+                    f"--db {url}: cannot create the folder {folder} ({error})"
+                ) from None
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -46,4 +199,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT})
+    except (NoSuchModuleError, ModuleNotFoundError) as error:
+        raise DatabaseUnavailable(describe_database_error(url, error), usage=True) from None

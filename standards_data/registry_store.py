@@ -43,7 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
-from standards_data.database import Base
+from standards_data.database import Base, schema_lock
 from standards_data.registry import CANONICAL_COLUMNS, Licence
 
 # Column order of a licence's content, shared by the importer, the export and the diff.
@@ -153,8 +153,10 @@ def utc_now_iso() -> str:
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Create the registry tables if they are missing (idempotent; other modules' tables untouched)."""
-    Base.metadata.create_all(engine, tables=list(REGISTRY_TABLES))
+    """Create the registry tables if they are missing (idempotent; other modules' tables untouched),
+    under the schema lock so two processes on a new database do not both create them."""
+    with schema_lock(engine):
+        Base.metadata.create_all(engine, tables=list(REGISTRY_TABLES))
 
 
 def current_version_id(engine: Engine) -> int | None:

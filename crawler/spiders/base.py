@@ -17,7 +17,7 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.coverage import Coverage
+from crawler.coverage import LIMITS_PREFIX, Coverage
 from crawler.items import Listing
 from crawler.keywords import keyword_plan
 from crawler.middlewares import QUERY_META, BlockedPage
@@ -198,6 +198,10 @@ class ListingSpider(scrapy.Spider):
                 yield self.emit(listing, query)
 
     # --- failures ------------------------------------------------------------------------------------
+    def count_limit(self, setting: str) -> None:
+        """A size or count limit stopped something: counted under the setting's name for the summary."""
+        self.crawler.stats.inc_value(f"{LIMITS_PREFIX}{setting}")
+
     def page_failed(self, failure: Failure) -> None:
         """Errback of every page: blocks were counted by the middleware; the rest is counted here."""
         request: Request = failure.request  # type: ignore[attr-defined]
@@ -214,6 +218,9 @@ class ListingSpider(scrapy.Spider):
             self.coverage.count("not_found", query)
             self.logger.info("Gone (HTTP %s): %s", error.response.status, request.url)
             return
+        limit = limit_named_in(error)
+        if limit is not None:
+            self.count_limit(limit)
         if isinstance(error, HttpError):
             reason = f"HTTP {error.response.status}"
         elif isinstance(error, IgnoreRequest):
@@ -223,6 +230,14 @@ class ListingSpider(scrapy.Spider):
         self.coverage.count("failed", query)
         self.crawler.stats.inc_value(f"tiswatch/failed_by/{type(error).__name__}")
         self.logger.error("Failed page %s (query %r): %s", request.url, query, reason)
+
+
+def limit_named_in(error: BaseException) -> str | None:
+    """`DOWNLOAD_MAXSIZE` when Scrapy cut a download or a decompression at that setting, else None."""
+    text = str(error)
+    if "download max size" in text or "DOWNLOAD_MAXSIZE" in text:
+        return "DOWNLOAD_MAXSIZE"
+    return None
 
 
 class KeywordSpider(ListingSpider):

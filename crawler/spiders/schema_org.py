@@ -170,8 +170,17 @@ class SchemaOrgSpider(ListingSpider):
         query = response.meta[QUERY_META]
         body = response.body
         if body[:2] == b"\x1f\x8b":
+            limit = self.crawler.settings.getint("TISWATCH_SITEMAP_MAXSIZE")
             try:
-                body = gunzip(body)
+                # Capped: a few MB of gzip can inflate to gigabytes (a gzip bomb posing as a sitemap).
+                body = gunzip(body, max_size=limit)
+            except ValueError:  # scrapy's _DecompressionMaxSizeExceeded
+                self.count_limit("TISWATCH_SITEMAP_MAXSIZE")
+                self.count_parse_error(
+                    response, query, f"gzip sitemap inflates past {limit:,} bytes (TISWATCH_SITEMAP_MAXSIZE)"
+                )
+                self.results_page_lost(response, query)
+                return
             except OSError as error:
                 self.count_parse_error(response, query, f"broken gzip sitemap ({error})")
                 self.results_page_lost(response, query)

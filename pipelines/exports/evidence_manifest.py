@@ -1,45 +1,45 @@
 """evidence/manifest.csv: the evidence of every flagged listing, with its hash and UTC fetch time.
 
 The gzip files sit next to the manifest (`evidence/<sha256>.gz`); evidence recorded elsewhere (another
-out dir, a previous run) is copied in, and an existing file is never rewritten.
+out dir, a previous run) is copied in, and a file already in the final folder is never rewritten
+(its name is its hash). Every text cell is neutralised: `listing_id` and the URLs come from sellers.
 """
 
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
 from pipelines.exports.atomic import atomic_path
 from pipelines.exports.columns import utc_text
+from pipelines.exports.job import ExportJob
 from pipelines.store.report import FlagRow
+from standards_data.outside_text import spreadsheet_row
 
 MANIFEST_COLUMNS = ("sha256", "file", "size_bytes", "fetched_at", "url", "platform", "listing_id", "status")
 
 
-def _bring_in(source: Path, target: Path) -> bool:
-    """Make `target` hold the evidence file; False when the source is missing."""
-    if target.exists():
-        return True
+def _bring_in(source: Path, target: Path, final: Path) -> Path | None:
+    """The evidence file to list: `final` if it is already there, else a copy of `source` at `target`
+    (in the staging folder); None when the source is missing."""
+    if final.is_file():
+        return final
+    if target.is_file():
+        return target
     if not source.is_file():
-        return False
-    partial = target.with_name(f".{target.name}.partial")
-    shutil.copyfile(source, partial)
-    try:
-        os.link(partial, target)
-    except FileExistsError:
-        pass
-    finally:
-        partial.unlink(missing_ok=True)
-    return True
+        return None
+    shutil.copyfile(source, target)
+    return target
 
 
-def write_evidence_manifest(rows: Sequence[FlagRow], out_dir: Path) -> tuple[Path, int]:
-    evidence_dir = out_dir / "evidence"
+def write_evidence_manifest(rows: Sequence[FlagRow], path: Path, final_dir: Path | None = None) -> int:
+    """Write `path` (…/evidence/manifest.csv) and copy the evidence next to it; `final_dir` is where
+    the evidence folder will finally be (files already there are not copied again)."""
+    evidence_dir = path.parent
     evidence_dir.mkdir(parents=True, exist_ok=True)
-    path = evidence_dir / "manifest.csv"
+    final_dir = final_dir or evidence_dir
     written = 0
     with atomic_path(path) as temporary, open(temporary, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -47,22 +47,30 @@ def write_evidence_manifest(rows: Sequence[FlagRow], out_dir: Path) -> tuple[Pat
         for row in rows:
             if not row.evidence_sha256:
                 writer.writerow(
-                    ["", "", "", "", row.url, row.platform, row.listing_id, "no evidence recorded"]
+                    spreadsheet_row(
+                        ["", "", "", "", row.url, row.platform, row.listing_id, "no evidence recorded"]
+                    )
                 )
                 continue
-            target = evidence_dir / f"{row.evidence_sha256}.gz"
-            present = _bring_in(Path(row.evidence_path), target)
+            name = f"{row.evidence_sha256}.gz"
+            present = _bring_in(Path(row.evidence_path), evidence_dir / name, final_dir / name)
             writer.writerow(
-                [
-                    row.evidence_sha256,
-                    f"evidence/{target.name}" if present else "",
-                    target.stat().st_size if present else "",
-                    utc_text(row.evidence_fetched_at),
-                    row.evidence_url,
-                    row.platform,
-                    row.listing_id,
-                    "ok" if present else f"file missing: {row.evidence_path}",
-                ]
+                spreadsheet_row(
+                    [
+                        row.evidence_sha256,
+                        f"evidence/{name}" if present else "",
+                        present.stat().st_size if present else "",
+                        utc_text(row.evidence_fetched_at),
+                        row.evidence_url,
+                        row.platform,
+                        row.listing_id,
+                        "ok" if present else f"file missing: {row.evidence_path}",
+                    ]
+                )
             )
-            written += present
-    return path, written
+            written += present is not None
+    return written
+
+
+def export(job: ExportJob, path: Path) -> int:
+    return write_evidence_manifest(job.report.rows, path, job.out_dir / path.parent.name)

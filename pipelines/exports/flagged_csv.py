@@ -10,10 +10,9 @@ from typing import Any
 
 from pipelines.exports.atomic import atomic_path
 from pipelines.exports.columns import FLAGGED_COLUMNS, utc_text
+from pipelines.exports.job import ExportJob
 from pipelines.store.report import FlagRow
-
-# Excel runs a cell starting with these as a formula: seller-written text must never be one.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from standards_data.outside_text import spreadsheet_text
 
 
 def csv_cell(value: Any, kind: str) -> str:
@@ -23,10 +22,8 @@ def csv_cell(value: Any, kind: str) -> str:
         return utc_text(value)
     if kind == "money" and isinstance(value, int | float):
         return f"{value:.2f}"
-    text = str(value)
-    if kind in ("text", "url") and text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+    # Seller-written text is never a formula when Excel opens the CSV (standards_data/outside_text.py).
+    return spreadsheet_text(str(value))
 
 
 def write_flagged_csv(rows: Sequence[FlagRow], path: Path) -> Path:
@@ -36,3 +33,8 @@ def write_flagged_csv(rows: Sequence[FlagRow], path: Path) -> Path:
         for rank, row in enumerate(rows, start=1):
             writer.writerow([csv_cell(column.value(row, rank), column.kind) for column in FLAGGED_COLUMNS])
     return path
+
+
+def export(job: ExportJob, path: Path) -> int:
+    write_flagged_csv(job.report.rows, path)
+    return len(job.report.rows)

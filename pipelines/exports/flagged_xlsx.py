@@ -13,15 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
+from openpyxl.cell.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipelines.exports.atomic import atomic_path
 from pipelines.exports.columns import FLAGGED_COLUMNS, VERDICT_WORDS
+from pipelines.exports.job import ExportJob
 from pipelines.store.models import DECISIONS
 from pipelines.store.report import GONE, ConfirmedRow, Report, RunReport, SellerRow, StaleScope
+from standards_data.outside_text import spreadsheet_text
 
 SHEET_FLAGGED = "flagged"
 SHEET_SUMMARY = "run summary"
@@ -40,16 +42,18 @@ def _excel_value(value: Any) -> Any:
         # Excel has no time zones: write UTC wall time (headers and the summary say UTC).
         return value.replace(tzinfo=None)
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
+        # Written with the string type below, so no `'` is needed against formulas; control
+        # characters go and an over-long cell is cut with a marker (standards_data/outside_text.py).
+        return spreadsheet_text(value, quote_formulas=False)
     return value
 
 
 def _cell(sheet: Any, value: Any, kind: str = "text") -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=_excel_value(value))
-    if isinstance(cell.value, str) and cell.value.startswith("="):
-        cell.data_type = "s"  # seller text is never a formula
-    if kind == "url" and cell.value:
-        cell.hyperlink = str(cell.value)
+    if isinstance(cell.value, str):
+        cell.data_type = "s"  # text from outside is never a formula, whatever it starts with
+    if kind == "url" and isinstance(cell.value, str) and cell.value.startswith(("http://", "https://")):
+        cell.hyperlink = cell.value
         cell.font = LINK_FONT
     elif kind in NUMBER_FORMATS and cell.value is not None:
         cell.number_format = NUMBER_FORMATS[kind]
@@ -245,3 +249,8 @@ def write_flagged_xlsx(report: Report, path: Path) -> Path:
     with atomic_path(path) as temporary:
         workbook.save(temporary)
     return path
+
+
+def export(job: ExportJob, path: Path) -> int:
+    write_flagged_xlsx(job.report, path)
+    return len(job.report.rows)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipelines.exports.atomic import atomic_path
+from pipelines.exports.job import ExportJob
 from pipelines.store.history import HistoryStore
 
 
@@ -34,3 +35,7 @@ def write_listings_jsonl(store: HistoryStore, run_ids: Sequence[int], path: Path
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
     return path, count
+
+
+def export(job: ExportJob, path: Path) -> int:
+    return write_listings_jsonl(job.store, job.report.run_ids, path)[1]

@@ -8,10 +8,14 @@ anything, then reads it again to write), so it re-opens the file on each pass in
 from __future__ import annotations
 
 import csv
+import zipfile
+import zlib
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
+from standards_data.limits import FileLimits, LimitExceeded, check_xlsx_sizes
+from standards_data.outside_text import unspreadsheet_text
 from standards_data.registry_import.encoding import detect_encoding
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -31,7 +35,7 @@ def _cell_text(value: object) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return unspreadsheet_text(str(value))
 
 
 def _blank(cells: list[str]) -> bool:
@@ -41,9 +45,15 @@ def _blank(cells: list[str]) -> bool:
 class Table:
     """Header and rows of one file; rows are numbered like a spreadsheet (header = row 1)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, limits: FileLimits | None = None) -> None:
         self.path = Path(path)
+        self.limits = limits or FileLimits.from_environment()
         self.is_xlsx = self.path.suffix.lower() in XLSX_SUFFIXES
+        if self.is_xlsx:
+            try:
+                check_xlsx_sizes(self.path, self.limits)
+            except LimitExceeded as error:
+                raise UnreadableFile(str(error)) from None
         self.encoding = "xlsx" if self.is_xlsx else detect_encoding(self.path)
         self.delimiter = "," if self.is_xlsx else self._sniff_delimiter()
         self.columns = self._header()
@@ -60,13 +70,25 @@ class Table:
         raise UnreadableFile("the file has no header row")
 
     def _all_rows(self) -> Iterator[tuple[int, list[str]]]:
+        # Blank rows count too: a sheet of millions of empty rows is as costly as a full one.
+        last_allowed = self.limits.max_rows + 1  # the header row is not a data row
+        for number, cells in self._physical_rows():
+            if number > last_allowed:
+                raise UnreadableFile(
+                    f"more than {self.limits.max_rows:,} rows (the limit TISWATCH_MAX_ROWS); "
+                    "split the file or raise the limit"
+                )
+            yield number, cells
+
+    def _physical_rows(self) -> Iterator[tuple[int, list[str]]]:
         if self.is_xlsx:
             yield from self._xlsx_rows()
             return
         with open(self.path, encoding=self.encoding, newline="") as handle:
             reader = csv.reader(handle, delimiter=self.delimiter)
             try:
-                yield from enumerate(reader, start=1)
+                for number, cells in enumerate(reader, start=1):
+                    yield number, [unspreadsheet_text(cell) for cell in cells]
             except csv.Error as error:
                 raise UnreadableFile(f"CSV syntax error near line {reader.line_num}: {error}") from None
 
@@ -81,6 +103,10 @@ class Table:
             sheet = workbook.worksheets[0]
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 yield number, [_cell_text(value) for value in values]
+        # A damaged part: bad CRC, cut deflate, or bytes inflating to broken XML (ParseError and lxml's
+        # XMLSyntaxError are both SyntaxErrors).
+        except (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError) as error:
+            raise UnreadableFile(f"damaged .xlsx workbook ({error})") from None
         finally:
             workbook.close()
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import Engine, insert
 
 from standards_data.catalogue import mandatory_standards
+from standards_data.outside_text import spreadsheet_text
 from standards_data.registry_import.encoding import EncodingProblem
 from standards_data.registry_import.fields import FieldError, clean_text, parse_tis_number
 from standards_data.registry_import.problems import Problems
@@ -176,7 +177,8 @@ def write_vocabulary_csv(columns: list[str], rows: list[dict[str, str]], path: s
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        # Neutralised like every file the project writes; the importer's reader undoes the `'`.
+        writer.writerows({key: spreadsheet_text(value) for key, value in row.items()} for row in rows)
 
 
 def _run_extra_check(result: ValidatedVocabulary, extra_check: ExtraCheck) -> None:

@@ -38,6 +38,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from scrapy.spiderloader import get_spider_loader
+
 from crawler.runner import (
     LISTINGS_FILE,
     SUMMARY_FILE,
@@ -48,7 +50,7 @@ from crawler.runner import (
     run_crawls,
     write_summary,
 )
-from tiswatch.cli import add_db_argument
+from tiswatch.cli import add_db_argument, out_folder
 
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
@@ -132,6 +134,9 @@ def format_summary(summary: dict[str, Any]) -> str:
     ]
     if summary.get("error"):
         lines.append(f"  could not run: {summary['error']}")
+    if summary.get("limits_hit"):
+        hits = ", ".join(f"{setting} {count}" for setting, count in sorted(summary["limits_hit"].items()))
+        lines.append(f"  limits hit (pages cut, counted as failed or unreadable): {hits}")
     if summary.get("robots_forbidden"):
         lines.append(
             f"  {summary['robots_forbidden']} link(s) not followed: forbidden by the site's robots.txt"
@@ -183,6 +188,15 @@ def print_outcomes(outcomes: Sequence[CrawlOutcome], stream: TextIO = sys.stdout
         print(format_summary(outcome.summary), file=stream)
 
 
+def prepare_database(url: str) -> None:
+    """Open the database and bring its schema up to date before Scrapy starts, so an unusable `--db`
+    (a folder, a file that is not a database, a server that does not answer) is one line from the
+    CLI, not a traceback per pipeline; raises what `tiswatch.cli.main` turns into that line."""
+    from pipelines.store import HistoryStore
+
+    HistoryStore.from_url(url).engine.dispose()
+
+
 def crawl_command(args: argparse.Namespace) -> int:
     try:
         overrides = parse_pairs(args.set, "-s")
@@ -197,6 +211,14 @@ def crawl_command(args: argparse.Namespace) -> int:
         overrides["LOG_FILE"] = str(args.logfile)
     settings = project_settings(overrides)
     out_dir = Path(args.out)
+    known = set(get_spider_loader(settings).list())
+    if args.spider and not args.all and args.spider not in known:
+        print(
+            f"tiswatch crawl: unknown spider {args.spider!r} (known: {', '.join(sorted(known))})",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    prepare_database(args.db)
 
     if args.all:
         if args.spider:
@@ -206,6 +228,14 @@ def crawl_command(args: argparse.Namespace) -> int:
             plans = load_plans(args.plans, settings.get("TISWATCH_CRAWL_PLANS"))
         except (OSError, ValueError, tomllib.TOMLDecodeError) as error:
             print(f"tiswatch crawl --all: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        unknown = sorted({plan.spider for plan in plans if plan.spider not in known})
+        if unknown:
+            print(
+                f"tiswatch crawl --all: unknown spider(s) {', '.join(unknown)} in the plans "
+                f"(known: {', '.join(sorted(known))}); nothing was crawled",
+                file=sys.stderr,
+            )
             return EXIT_USAGE
         state_dir = Path(args.state_dir)
         try:
@@ -249,7 +279,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "-s", dest="set", action="append", metavar="NAME=VALUE", help="Scrapy setting override (repeatable)"
     )
-    parser.add_argument("--out", default="out", metavar="DIR", help="output folder (default: out)")
+    parser.add_argument(
+        "--out", default="out", type=out_folder, metavar="DIR", help="output folder (default: out)"
+    )
     add_db_argument(parser)
     parser.add_argument("--all", action="store_true", help="run every configured spider/keyword plan")
     parser.add_argument("--plans", type=Path, metavar="FILE.toml", help="plans for --all (see above)")

@@ -32,6 +32,7 @@ from crawler.runner import (
     run_crawls,
     write_summary,
 )
+from tiswatch.cli import out_folder, positive_int
 
 DB_FILE = "tiswatch.sqlite"
 LOG_FILE = "demo.log"
@@ -121,6 +122,9 @@ def demo_command(args: argparse.Namespace) -> int:
     else:
         fresh_database(out_dir / DB_FILE)
         db_url = f"sqlite:///{out_dir / DB_FILE}"
+    from tiswatch.cli.crawl import prepare_database
+
+    prepare_database(db_url)
     (out_dir / LOG_FILE).unlink(missing_ok=True)
     settings = project_settings(
         {
@@ -164,13 +168,17 @@ def register(subparsers: Any) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--out", default="out", metavar="DIR", help="output folder (default: out)")
+    parser.add_argument(
+        "--out", default="out", type=out_folder, metavar="DIR", help="output folder (default: out)"
+    )
     parser.add_argument(
         "--db",
         metavar="URL",
         help=f"database URL (default: a fresh OUT/{DB_FILE} for each demo; given: history is kept)",
     )
-    parser.add_argument("--size", type=int, default=400, help="listings in the demo market (default: 400)")
+    parser.add_argument(
+        "--size", type=positive_int, default=400, help="listings in the demo market (default: 400)"
+    )
     parser.add_argument("--seed", type=int, default=2432, help="seed of the demo catalogue (default: 2432)")
     parser.add_argument(
         "--blocked-shopee",

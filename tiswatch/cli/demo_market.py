@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.demo_market.catalogue import DEFAULT_SEED, DEFAULT_SIZE, PLATFORMS
+from tiswatch.cli import non_negative_int, port_number, positive_int
 
 EXIT_OK = 0
 EXIT_CANNOT_SERVE = 1
@@ -33,9 +34,11 @@ def register(subparsers: Any) -> None:
         description="Serve the bundled demo marketplace on 127.0.0.1 until Ctrl-C.",
     )
     parser.add_argument(
-        "--port", type=int, default=8000, help="port on 127.0.0.1 (0 = any free port; default 8000)"
+        "--port", type=port_number, default=8000, help="port on 127.0.0.1 (0 = any free port; default 8000)"
     )
-    parser.add_argument("--size", type=int, default=DEFAULT_SIZE, help=f"listings (default {DEFAULT_SIZE})")
+    parser.add_argument(
+        "--size", type=positive_int, default=DEFAULT_SIZE, help=f"listings (default {DEFAULT_SIZE})"
+    )
     parser.add_argument(
         "--seed", type=int, default=DEFAULT_SEED, help=f"catalogue seed (default {DEFAULT_SEED})"
     )
@@ -60,7 +63,11 @@ def register(subparsers: Any) -> None:
         help="redirect Lazada catalog searches to the slider challenge: all of them, or only these keywords",
     )
     parser.add_argument(
-        "--throttle-every", type=int, default=0, metavar="N", help="answer every Nth search with HTTP 429"
+        "--throttle-every",
+        type=non_negative_int,
+        default=0,
+        metavar="N",
+        help="answer every Nth search with HTTP 429",
     )
     parser.add_argument("--malformed", action="store_true", help="serve some broken pages (see malformed.py)")
     parser.add_argument("--truth", type=Path, metavar="FILE", help="write the intended verdicts (JSON Lines)")

@@ -15,8 +15,9 @@ import getpass
 import os
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
-from tiswatch.cli import add_db_argument
+from tiswatch.cli import add_db_argument, open_existing_store, out_folder
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
@@ -52,18 +53,19 @@ def default_reviewer() -> str:
 
 
 def export_command(args: argparse.Namespace) -> int:
-    from pipelines.exports import write_exports
-    from pipelines.store import HistoryStore
+    from pipelines.exports import NothingToExport, UnimportedDecisions, write_exports
 
-    store = HistoryStore.from_url(args.db)
+    store = open_existing_store(args.db)
     try:
-        result = write_exports(store, args.out, run_ids=args.run, since=args.since)
+        result = write_exports(store, args.out, run_ids=args.run, since=args.since, force=args.force)
     except KeyError as error:
         print(f"tiswatch export: {error.args[0]}", file=sys.stderr)
         return EXIT_REJECTED
-    if not result.report.runs:
-        scope = f" since {args.since:%Y-%m-%d %H:%M} UTC" if args.since else ""
-        print(f"tiswatch export: no closed run{scope} in {args.db}", file=sys.stderr)
+    except NothingToExport as error:
+        print(f"tiswatch export: {error} in {args.db}; nothing was written", file=sys.stderr)
+        return EXIT_REJECTED
+    except UnimportedDecisions as error:
+        print(f"tiswatch export: {error}", file=sys.stderr)
         return EXIT_REJECTED
     for run in result.report.runs:
         s = run.summary
@@ -83,15 +85,24 @@ def export_command(args: argparse.Namespace) -> int:
 
 def review_import_command(args: argparse.Namespace) -> int:
     from pipelines.review import ReviewImportError, import_review
-    from pipelines.store import HistoryStore
+    from standards_data.outside_text import terminal_text
 
-    store = HistoryStore.from_url(args.db)
+    if not Path(args.file).is_file():
+        print(f"tiswatch review import: {args.file}: no such file", file=sys.stderr)
+        return EXIT_REJECTED
+    store = open_existing_store(args.db)
     try:
         result = import_review(store, args.file, reviewer=args.by or default_reviewer())
     except ReviewImportError as error:
         for problem in error.errors:
-            print(problem, file=sys.stderr)
-        print(f"rejected {args.file}: {len(error.errors)} error(s); nothing was recorded", file=sys.stderr)
+            print(terminal_text(problem), file=sys.stderr)
+        if error.count > len(error.errors):
+            print(
+                f"… and {error.count - len(error.errors):,} more error(s) (only the first "
+                "TISWATCH_MAX_ERRORS are shown)",
+                file=sys.stderr,
+            )
+        print(f"rejected {args.file}: {error.count} error(s); nothing was recorded", file=sys.stderr)
         return EXIT_REJECTED
     counts = ", ".join(f"{n} {decision}" for decision, n in sorted(result.by_decision.items())) or "none"
     print(
@@ -102,9 +113,7 @@ def review_import_command(args: argparse.Namespace) -> int:
 
 
 def runs_command(args: argparse.Namespace) -> int:
-    from pipelines.store import HistoryStore
-
-    store = HistoryStore.from_url(args.db)
+    store = open_existing_store(args.db)
     # A run left `running` by a dead process is shown as what it is.
     store.abandon_dead_runs()
     runs = store.runs(last=args.last)
@@ -154,7 +163,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="DATE",
         help="latest run of each spider since DATE, marked against the state before DATE",
     )
-    export.add_argument("--out", required=True, metavar="DIR", help="folder to write the export to")
+    export.add_argument(
+        "--out", required=True, type=out_folder, metavar="DIR", help="folder to write the export to"
+    )
+    export.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a flagged.xlsx even if it holds decisions not yet imported (tiswatch review import)",
+    )
     add_db_argument(export)
     export.set_defaults(handler=export_command)
 

@@ -9,7 +9,7 @@ licence_no, score, reasons) in the order of the listings. A line that is not a J
 still judged. A summary of the verdicts goes to stderr.
 
 Exit codes: 0 done (skipped lines are reported, not fatal), 1 the registry or listings file cannot be
-read, 2 usage errors (argparse).
+read or no listing in it could be judged, 2 usage errors (argparse).
 """
 
 from __future__ import annotations
@@ -165,4 +165,11 @@ def match_command(args: argparse.Namespace) -> int:
         f"{skipped} bad line(s) skipped; wrote {args.out}",
         file=sys.stderr,
     )
+    if judged == 0:
+        print(
+            f"tiswatch match: no listing in {args.listings} could be judged "
+            "(give a JSON Lines file of listings with listing_id and title)",
+            file=sys.stderr,
+        )
+        return EXIT_UNREADABLE
     return EXIT_OK

@@ -21,9 +21,10 @@ import sys
 from typing import Any, TextIO
 
 from standards_data.database import make_engine
+from standards_data.outside_text import terminal_text
 from standards_data.registry import Licence
 from standards_data.registry_import.problems import Problems
-from tiswatch.cli import add_db_argument
+from tiswatch.cli import add_db_argument, existing_engine
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
@@ -38,9 +39,16 @@ def default_officer() -> str:
 
 
 def _print_problems(problems: Problems, out: TextIO) -> None:
-    """Every error on its own line; warnings with the same column and message share a line."""
+    """Every kept error on its own line, then how many more were only counted; warnings with the
+    same column and message share a line. Cell text is printed without control characters."""
     for problem in problems.errors:
-        print(f"{problems.source}: {problem}", file=out)
+        print(terminal_text(f"{problems.source}: {problem}"), file=out)
+    if problems.errors_not_kept:
+        print(
+            f"{problems.source}: … and {problems.errors_not_kept:,} more error(s) "
+            "(only the first TISWATCH_MAX_ERRORS are shown)",
+            file=out,
+        )
     grouped: dict[tuple[str, str], list[int]] = {}
     for problem in problems.warnings:
         grouped.setdefault((problem.column, problem.message), []).append(problem.row)
@@ -51,7 +59,9 @@ def _print_problems(problems: Problems, out: TextIO) -> None:
         where = f"row{'s' if len(rows) > 1 else ''} {shown}" if any(rows) else "file"
         if column:
             where += f", column {column}"
-        print(f"{problems.source}: warning: {where}: {message}", file=out)
+        print(terminal_text(f"{problems.source}: warning: {where}: {message}"), file=out)
+    if problems.warnings_not_kept:
+        print(f"{problems.source}: … and {problems.warnings_not_kept:,} more warning(s)", file=out)
 
 
 def _licence_line(licence: Licence) -> str:
@@ -63,6 +73,11 @@ def _licence_line(licence: Licence) -> str:
     )
 
 
+def _say(*values: object, file: TextIO | None = None) -> None:
+    """`print` for lines holding registry or vocabulary text: no control characters reach the terminal."""
+    print(*(terminal_text(value) for value in values), file=file or sys.stdout)
+
+
 # -- registry import ------------------------------------------------------------------------------
 
 
@@ -71,7 +86,7 @@ def import_command(args: argparse.Namespace) -> int:
 
     validated = validate_registry_file(args.file)
     _print_problems(validated.problems, sys.stderr)
-    errors, warnings = len(validated.problems.errors), len(validated.problems.warnings)
+    errors, warnings = validated.problems.error_count, validated.problems.warning_count
     if not validated.ok:
         print(
             f"rejected {args.file}: {errors} error(s), {warnings} warning(s); nothing was imported",
@@ -101,15 +116,15 @@ def import_command(args: argparse.Namespace) -> int:
 def versions_command(args: argparse.Namespace) -> int:
     from standards_data.registry_store import registry_versions
 
-    versions = registry_versions(make_engine(args.db))
+    versions = registry_versions(existing_engine(args.db))
     if not versions:
-        print("no registry version imported yet (tiswatch registry import FILE --replace)")
+        _say("no registry version imported yet (tiswatch registry import FILE --replace)")
         return EXIT_OK
-    print(
+    _say(
         "version  imported_at           by            mode     rows     +added  ~changed  -ended  total  file"
     )
     for version in versions:
-        print(
+        _say(
             f"{version.id:>7}  {version.imported_at:<20}  {version.imported_by[:12]:<12}  {version.mode:<7}  "
             f"{version.rows_in_file:>7}  {version.added:>6}  {version.changed:>8}  {version.ended:>6}  "
             f"{version.total_licences:>5}  {version.source_file} [{version.source_format}]"
@@ -125,17 +140,17 @@ def show_command(args: argparse.Namespace) -> int:
         licence_no = normalise_licence_no(args.licence_no)
     except FieldError:
         licence_no = args.licence_no.strip()
-    engine = make_engine(args.db)
+    engine = existing_engine(args.db)
     history = licence_history(engine, licence_no)
     if not history:
-        print(f"licence {licence_no} is in no registry version", file=sys.stderr)
+        _say(f"licence {licence_no} is in no registry version", file=sys.stderr)
         return EXIT_REJECTED
     newest = current_version_id(engine)
     current = history[-1]
     if current.valid_to is None:
-        print(f"licence {licence_no} in the current registry (version {newest}):")
+        _say(f"licence {licence_no} in the current registry (version {newest}):")
     else:
-        print(f"licence {licence_no} is NOT in the current registry (ended in version {current.valid_to}):")
+        _say(f"licence {licence_no} is NOT in the current registry (ended in version {current.valid_to}):")
     licence = current.licence
     for name, value in (
         ("type", licence.licence_type),
@@ -146,11 +161,11 @@ def show_command(args: argparse.Namespace) -> int:
         ("issued", licence.issued or "(unknown)"),
         ("status", licence.status),
     ):
-        print(f"  {name:<9} {value}")
-    print("history:")
+        _say(f"  {name:<9} {value}")
+    _say("history:")
     for entry in history:
         until = f"until version {entry.valid_to}" if entry.valid_to is not None else "current"
-        print(f"  versions {entry.valid_from}–{until}: {_licence_line(entry.licence)}")
+        _say(f"  versions {entry.valid_from}–{until}: {_licence_line(entry.licence)}")
     return EXIT_OK
 
 
@@ -161,16 +176,16 @@ def diff_command(args: argparse.Namespace) -> int:
     from standards_data.registry_import import diff_versions
 
     if len(args.versions) > 2:
-        print("registry diff: give at most two versions (OLD NEW)", file=sys.stderr)
+        _say("registry diff: give at most two versions (OLD NEW)", file=sys.stderr)
         return EXIT_REJECTED
     # No version: newest against the one before; one: that version against the newest.
     old, new = (*args.versions, None, None)[:2]
     try:
-        diff = diff_versions(make_engine(args.db), old, new)
+        diff = diff_versions(existing_engine(args.db), old, new)
     except LookupError as error:
-        print(f"registry diff: {error}", file=sys.stderr)
+        _say(f"registry diff: {error}", file=sys.stderr)
         return EXIT_REJECTED
-    print(
+    _say(
         f"registry version {diff.old_version} -> {diff.new_version}: {len(diff.added)} added, "
         f"{len(diff.ended)} ended, {len(diff.status_changes)} status changed, "
         f"{len(diff.brand_or_model_changes)} brand/models changed, {len(diff.other_changes)} other changes"
@@ -180,11 +195,12 @@ def diff_command(args: argparse.Namespace) -> int:
     def section(title: str, lines: list[str]) -> None:
         if not lines:
             return
-        print(f"\n{title} ({len(lines)}):")
+        print()
+        _say(f"{title} ({len(lines)}):")
         for line in lines[:limit] if limit else lines:
-            print(f"  {line}")
+            _say(f"  {line}")
         if limit and len(lines) > limit:
-            print(f"  … {len(lines) - limit} more (use --limit 0 for all)")
+            _say(f"  … {len(lines) - limit} more (use --limit 0 for all)")
 
     section("added", [_licence_line(licence) for licence in diff.added])
     section("ended", [_licence_line(licence) for licence in diff.ended])
@@ -222,7 +238,7 @@ def export_command(args: argparse.Namespace) -> int:
     from standards_data.registry_import import export_registry
 
     try:
-        version, written = export_registry(make_engine(args.db), args.out, args.version)
+        version, written = export_registry(existing_engine(args.db), args.out, args.version)
     except LookupError as error:
         print(f"registry export: {error}", file=sys.stderr)
         return EXIT_REJECTED
@@ -247,7 +263,7 @@ def vocabulary_import_command(args: argparse.Namespace) -> int:
         validated = validate_vocabulary_file(args.file, _matcher_check)
         _print_problems(validated.problems, sys.stderr)
         if not validated.ok:
-            print(f"rejected {args.file}: {len(validated.problems.errors)} error(s)", file=sys.stderr)
+            print(f"rejected {args.file}: {validated.problems.error_count} error(s)", file=sys.stderr)
             return EXIT_REJECTED
         print(f"{args.file}: {len(validated.rows)} vocabulary rows are valid; dry run, nothing imported")
         return EXIT_OK
@@ -258,14 +274,14 @@ def vocabulary_import_command(args: argparse.Namespace) -> int:
     _print_problems(problems, sys.stderr)
     if not outcome.ok:
         print(
-            f"rejected {args.file}: {len(problems.errors)} error(s), {len(problems.warnings)} warning(s); "
+            f"rejected {args.file}: {problems.error_count} error(s), {problems.warning_count} warning(s); "
             "nothing was imported",
             file=sys.stderr,
         )
         return EXIT_REJECTED
     print(
         f"vocabulary version {outcome.version_id}: {len(outcome.validated.rows)} rows from {args.file} "
-        f"by {args.by}; {len(problems.warnings)} warning(s). The matcher now uses this vocabulary."
+        f"by {args.by}; {problems.warning_count} warning(s). The matcher now uses this vocabulary."
     )
     return EXIT_OK
 
@@ -273,7 +289,7 @@ def vocabulary_import_command(args: argparse.Namespace) -> int:
 def vocabulary_versions_command(args: argparse.Namespace) -> int:
     from standards_data.registry_store import vocabulary_versions
 
-    versions = vocabulary_versions(make_engine(args.db))
+    versions = vocabulary_versions(existing_engine(args.db))
     if not versions:
         print("no vocabulary imported; the matcher uses the bundled standards_data/vocabulary.csv")
         return EXIT_OK
@@ -291,7 +307,7 @@ def vocabulary_export_command(args: argparse.Namespace) -> int:
     from standards_data.registry_store import UnknownVersionError
 
     try:
-        written = export_vocabulary(make_engine(args.db), args.out, args.version)
+        written = export_vocabulary(existing_engine(args.db), args.out, args.version)
     except UnknownVersionError as error:
         print(f"registry vocabulary export: {error}", file=sys.stderr)
         return EXIT_REJECTED

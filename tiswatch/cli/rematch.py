@@ -18,6 +18,7 @@ import sys
 from typing import Any
 
 from standards_data.database import make_engine
+from standards_data.outside_text import terminal_text
 from tiswatch.cli import add_db_argument
 from tiswatch.cli.registry import default_officer
 
@@ -84,9 +85,11 @@ def rematch_command(args: argparse.Namespace) -> int:
         print(f"\n{title} ({len(changes)}):")
         shown = changes[: args.limit] if args.limit else changes
         for change in shown:
+            # Seller-written title and id: no terminal control characters (standards_data/outside_text.py).
             print(
-                f"  {change.platform} {change.listing_id}  {change.title[:60]}\n"
-                f"    {_judgement_text(change.old)} -> {_judgement_text(change.new)}: {change.explanation}"
+                terminal_text(f"  {change.platform} {change.listing_id}  {change.title[:60]}")
+                + f"\n    {_judgement_text(change.old)} -> {_judgement_text(change.new)}: "
+                + terminal_text(change.explanation)
             )
         if len(shown) < len(changes):
             print(f"  … {len(changes) - len(shown)} more (stored; use --limit 0 to print all)")
