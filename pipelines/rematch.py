@@ -175,10 +175,6 @@ class RematchResult:
         return sum(1 for change in self.changes if change.kind == kind)
 
 
-def ensure_rematch_schema(engine: Engine) -> None:
-    Base.metadata.create_all(engine, tables=list(REMATCH_TABLES))
-
-
 def _previous_judgements(engine: Engine) -> dict[tuple[int, str], Judgement]:
     """(listing_key, content_hash) -> the newest stored judgement of that content, any registry."""
     query = select(
@@ -230,8 +226,7 @@ def rematch(
     (re-matching against the bundled sample registry would report nonsense as changes).
     """
     store = HistoryStore(engine)
-    store.ensure_schema()
-    ensure_rematch_schema(engine)
+    store.ensure_schema()  # the Alembic migrations: history, registry and re-match tables
     if registry_csv is None and current_version_id(engine) is None:
         raise NoRegistryError(
             "the database holds no registry version: import one (tiswatch registry import FILE --replace) "

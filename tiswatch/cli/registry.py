@@ -20,7 +20,7 @@ import os
 import sys
 from typing import Any, TextIO
 
-from standards_data.database import make_engine
+from pipelines.store.schema import migrated_engine
 from standards_data.registry import Licence
 from standards_data.registry_import.problems import Problems
 from tiswatch.cli import add_db_argument
@@ -84,7 +84,7 @@ def import_command(args: argparse.Namespace) -> int:
             f"{warnings} warning(s); dry run, nothing imported"
         )
         return EXIT_OK
-    engine = make_engine(args.db)
+    engine = migrated_engine(args.db)
     outcome = import_registry(engine, args.file, mode=args.mode, imported_by=args.by, validated=validated)
     print(
         f"registry version {outcome.version_id}: {validated.rows} rows from {args.file} "
@@ -101,7 +101,7 @@ def import_command(args: argparse.Namespace) -> int:
 def versions_command(args: argparse.Namespace) -> int:
     from standards_data.registry_store import registry_versions
 
-    versions = registry_versions(make_engine(args.db))
+    versions = registry_versions(migrated_engine(args.db))
     if not versions:
         print("no registry version imported yet (tiswatch registry import FILE --replace)")
         return EXIT_OK
@@ -125,7 +125,7 @@ def show_command(args: argparse.Namespace) -> int:
         licence_no = normalise_licence_no(args.licence_no)
     except FieldError:
         licence_no = args.licence_no.strip()
-    engine = make_engine(args.db)
+    engine = migrated_engine(args.db)
     history = licence_history(engine, licence_no)
     if not history:
         print(f"licence {licence_no} is in no registry version", file=sys.stderr)
@@ -166,7 +166,7 @@ def diff_command(args: argparse.Namespace) -> int:
     # No version: newest against the one before; one: that version against the newest.
     old, new = (*args.versions, None, None)[:2]
     try:
-        diff = diff_versions(make_engine(args.db), old, new)
+        diff = diff_versions(migrated_engine(args.db), old, new)
     except LookupError as error:
         print(f"registry diff: {error}", file=sys.stderr)
         return EXIT_REJECTED
@@ -222,7 +222,7 @@ def export_command(args: argparse.Namespace) -> int:
     from standards_data.registry_import import export_registry
 
     try:
-        version, written = export_registry(make_engine(args.db), args.out, args.version)
+        version, written = export_registry(migrated_engine(args.db), args.out, args.version)
     except LookupError as error:
         print(f"registry export: {error}", file=sys.stderr)
         return EXIT_REJECTED
@@ -252,7 +252,7 @@ def vocabulary_import_command(args: argparse.Namespace) -> int:
         print(f"{args.file}: {len(validated.rows)} vocabulary rows are valid; dry run, nothing imported")
         return EXIT_OK
     outcome = import_vocabulary(
-        make_engine(args.db), args.file, imported_by=args.by, extra_check=_matcher_check
+        migrated_engine(args.db), args.file, imported_by=args.by, extra_check=_matcher_check
     )
     problems = outcome.validated.problems
     _print_problems(problems, sys.stderr)
@@ -273,7 +273,7 @@ def vocabulary_import_command(args: argparse.Namespace) -> int:
 def vocabulary_versions_command(args: argparse.Namespace) -> int:
     from standards_data.registry_store import vocabulary_versions
 
-    versions = vocabulary_versions(make_engine(args.db))
+    versions = vocabulary_versions(migrated_engine(args.db))
     if not versions:
         print("no vocabulary imported; the matcher uses the bundled standards_data/vocabulary.csv")
         return EXIT_OK
@@ -291,7 +291,7 @@ def vocabulary_export_command(args: argparse.Namespace) -> int:
     from standards_data.registry_store import UnknownVersionError
 
     try:
-        written = export_vocabulary(make_engine(args.db), args.out, args.version)
+        written = export_vocabulary(migrated_engine(args.db), args.out, args.version)
     except UnknownVersionError as error:
         print(f"registry vocabulary export: {error}", file=sys.stderr)
         return EXIT_REJECTED
