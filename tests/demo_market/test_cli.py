@@ -10,7 +10,12 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
+
 from tests.demo_market.pages import fetch
+
+# `tiswatch demo-market` as a server process.
+pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
 
