@@ -22,8 +22,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from pipelines.store.schema import migrated_engine
 from standards_data.catalogue import mandatory_standards
-from standards_data.database import make_engine
 from standards_data.registry import CANONICAL_COLUMNS
 from standards_data.registry_import import import_registry
 from standards_data.registry_store import current_version_id
@@ -92,7 +92,7 @@ def peak_rss_mb() -> float:
 
 
 def run_import(engine_url: str, path: Path, rows: int, label: str) -> None:
-    engine = make_engine(engine_url)
+    engine = migrated_engine(engine_url)
     started, cpu_started = time.perf_counter(), time.process_time()
     outcome = import_registry(engine, path, mode="replace", imported_by="bench")
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="tiswatch-bench-") as folder:
         folder_path = Path(folder)
         db_url = args.db or f"sqlite:///{folder_path / 'bench.sqlite'}"
-        if current_version_id(make_engine(db_url)) is not None:
+        if current_version_id(migrated_engine(db_url)) is not None:
             print(f"note: {db_url} already holds a registry; the first import is then a replace of it")
         first = folder_path / "registry.csv"
         started = time.perf_counter()

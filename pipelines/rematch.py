@@ -177,10 +177,6 @@ class RematchResult:
         return sum(1 for change in self.changes if change.kind == kind)
 
 
-def ensure_rematch_schema(engine: Engine) -> None:
-    Base.metadata.create_all(engine, tables=list(REMATCH_TABLES))
-
-
 def _previous_judgements(
     engine: Engine, shard: tuple[int, int] | None = None
 ) -> dict[tuple[int, str], Judgement]:
@@ -260,8 +256,7 @@ def rematch(
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
     store = HistoryStore(engine)
-    store.ensure_schema()
-    ensure_rematch_schema(engine)
+    store.ensure_schema()  # the Alembic migrations: history, registry and re-match tables
     if registry_csv is None and current_version_id(engine) is None:
         raise NoRegistryError(
             "the database holds no registry version: import one (tiswatch registry import FILE --replace) "

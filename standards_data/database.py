@@ -1,8 +1,8 @@
 """The project's database: one SQLAlchemy metadata for every table, and engines for `--db URL`.
 
-Registry tables (standards_data) and history tables (pipelines) share this `Base`, so a single
-`create_all`/migration covers the whole schema and one file (or one PostgreSQL database) holds a
-project.
+Registry tables (standards_data) and history tables (pipelines) share this `Base`, and one file (or one
+PostgreSQL database) holds a project. The tables are made only by the Alembic migrations
+(`pipelines/migrations`), which entry points run before use (`pipelines.store.schema.migrated_engine`).
 """
 
 from __future__ import annotations

@@ -13,8 +13,12 @@ a 500,000-licence registry re-imported with a handful of changes writes a handfu
 Vocabulary files are small (hundreds of terms), so each vocabulary version keeps a full copy of its
 rows, in file order, with the file's own header so an export gives back the file that was imported.
 
+The tables are made by the project's Alembic migrations only (`pipelines/migrations`, revision
+`0002_registry`): every entry point that opens a database migrates it first (`pipelines.store.schema.
+migrated_engine`, `HistoryStore.from_url`); the functions here expect a migrated database.
+
 Public API used by the pipelines and the matcher:
-`ensure_schema(engine)`, `current_version_id(engine)`, `current_licences(engine, version=None)`;
+`current_version_id(engine)`, `current_licences(engine, version=None)`;
 the importer (`standards_data.registry_import`) writes through `RegistryWriter`-style helpers here.
 """
 
@@ -43,7 +47,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
-from standards_data.database import Base, schema_lock
+from standards_data.database import Base
 from standards_data.registry import CANONICAL_COLUMNS, Licence
 
 # Column order of a licence's content, shared by the importer, the export and the diff.
@@ -152,16 +156,8 @@ def utc_now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def ensure_schema(engine: Engine) -> None:
-    """Create the registry tables if they are missing (idempotent; other modules' tables untouched),
-    under the schema lock so two processes on a new database do not both create them."""
-    with schema_lock(engine):
-        Base.metadata.create_all(engine, tables=list(REGISTRY_TABLES))
-
-
 def current_version_id(engine: Engine) -> int | None:
     """Newest registry version, or None when no registry was ever imported into this database."""
-    ensure_schema(engine)
     with engine.connect() as connection:
         return connection.execute(select(func.max(RegistryVersion.id))).scalar()
 
@@ -244,7 +240,6 @@ class VersionInfo:
 
 
 def registry_versions(engine: Engine) -> list[VersionInfo]:
-    ensure_schema(engine)
     with engine.connect() as connection:
         table = REGISTRY_VERSIONS
         rows = connection.execute(select(table).order_by(table.c.id)).mappings()
@@ -262,7 +257,6 @@ class LicenceHistoryEntry:
 
 def licence_history(engine: Engine, licence_no: str) -> list[LicenceHistoryEntry]:
     """Every stored content of one licence, oldest first (empty if the licence was never imported)."""
-    ensure_schema(engine)
     query = (
         select(*_content_columns(), RegistryLicence.valid_from, RegistryLicence.valid_to)
         .where(RegistryLicence.licence_no == licence_no)
@@ -288,7 +282,6 @@ class VocabularyVersionInfo:
 
 
 def vocabulary_versions(engine: Engine) -> list[VocabularyVersionInfo]:
-    ensure_schema(engine)
     with engine.connect() as connection:
         table = VOCABULARY_VERSIONS
         rows = connection.execute(select(table).order_by(table.c.id)).mappings()
@@ -297,7 +290,6 @@ def vocabulary_versions(engine: Engine) -> list[VocabularyVersionInfo]:
 
 def current_vocabulary_version_id(engine: Engine) -> int | None:
     """Newest stored vocabulary version, or None when the bundled file was never imported."""
-    ensure_schema(engine)
     with engine.connect() as connection:
         return connection.execute(select(func.max(VocabularyVersion.id))).scalar()
 
@@ -306,7 +298,6 @@ def vocabulary_rows(
     engine: Engine, version: int | None = None
 ) -> tuple[list[str], list[dict[str, str]]] | None:
     """Header and rows of a stored vocabulary version (default: newest), or None if none is stored."""
-    ensure_schema(engine)
     with engine.connect() as connection:
         if version is None:
             version = connection.execute(select(func.max(VocabularyVersion.id))).scalar()

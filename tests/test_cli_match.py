@@ -157,6 +157,7 @@ def test_unreadable_inputs_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[
     )
 
 
+@pytest.mark.slow
 def test_tiswatch_match_in_a_subprocess(tmp_path: Path) -> None:
     listings = tmp_path / "listings.jsonl"
     _write_listings(listings, [json.dumps(item, ensure_ascii=False) for item, *_ in LISTINGS[:3]])

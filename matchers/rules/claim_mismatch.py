@@ -1,6 +1,6 @@
 """Rule: a listing claiming a TIS number that is not its category's standard (nor a related one), or a
 number no standard has at all (`มอก.368` on a helmet), is `invalid_licence` — a wrong claim is a false
-claim of certification (DESIGN.md, "Verdicts")."""
+claim of certification (ARCHITECTURE.md, "The five verdicts")."""
 
 from __future__ import annotations
 

@@ -56,7 +56,7 @@ def candidates(case: Case, ctx: MatchContext) -> list[Candidate]:
                 checks.append("licence_covers_brand")
                 score = LICENCE_WITHOUT_MODELS_SCORE
             elif entry.models and not facts.models:
-                # DESIGN.md's decision: certified, but less surely, and filterable by its reason.
+                # ARCHITECTURE.md's verdict table: certified, but less surely, and filterable by its reason.
                 checks.extend(["brand_only", "model_not_stated"])
                 score = MODEL_NOT_STATED_SCORE
             else:

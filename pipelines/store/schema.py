@@ -8,7 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from standards_data.database import schema_lock
+from standards_data.database import make_engine, schema_lock
 from standards_data.resources import package_folder
 
 # Alembic reads its scripts from a folder: a real one also when running from a zipped egg (Scrapyd).
@@ -42,3 +42,13 @@ def ensure_schema(engine: Engine) -> None:
         if current_revision(engine) == head:
             return
         command.upgrade(alembic_config(engine), "head")
+
+
+def migrated_engine(url: str) -> Engine:
+    """An engine for `--db URL` with every pending migration run: how entry points open a database.
+
+    Alembic is the only way tables are made; the registry, vocabulary and re-match functions expect them.
+    """
+    engine = make_engine(url)
+    ensure_schema(engine)
+    return engine

@@ -22,7 +22,6 @@ from standards_data.registry_store import (
     CONTENT_COLUMNS,
     REGISTRY_LICENCES,
     REGISTRY_VERSIONS,
-    ensure_schema,
     inserted_id,
     utc_now_iso,
 )
@@ -158,7 +157,6 @@ def import_registry(
 
 def _write_version(engine: Engine, validated: ValidatedFile, outcome: ImportOutcome) -> None:
     mode = outcome.mode
-    ensure_schema(engine)
     with engine.begin() as connection:
         _lock_registry(connection)
         version_id = inserted_id(

@@ -29,7 +29,6 @@ from standards_data.registry_import.validate import file_sha256
 from standards_data.registry_store import (
     VOCABULARY_TERMS,
     VOCABULARY_VERSIONS,
-    ensure_schema,
     inserted_id,
     utc_now_iso,
     vocabulary_rows,
@@ -217,7 +216,6 @@ def import_vocabulary(
     outcome = VocabularyImportOutcome(validated=validated)
     if not validated.ok:
         return outcome
-    ensure_schema(engine)
     with engine.begin() as connection:
         version_id = inserted_id(
             connection.execute(

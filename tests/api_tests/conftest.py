@@ -12,6 +12,15 @@ from tests.api_tests.server import ServerProcess, add_key, running_server, tiswa
 from tests.conftest import SHARED
 
 DEV = SHARED / "dev" / "thai"
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A test that uses the `tiswatch serve` process (directly or through a client) is a server test:
+    # slow, left out of `make test-fast`. The hook sees the whole session's items: only this folder's.
+    for item in items:
+        if item.path.is_relative_to(HERE) and "server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
 
 
 def import_registry(db_url: str, path: Path, mode: str = "--replace") -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import httpx
+import pytest
 from sqlalchemy import text
 
 from standards_data.database import make_engine
@@ -13,6 +14,7 @@ from tests.api_tests.conftest import DEV, import_registry
 from tests.api_tests.server import add_key, running_server
 
 
+@pytest.mark.slow  # starts the server process
 def test_serves_checks_and_audits_them(db_url: str) -> None:
     import_registry(db_url, DEV / "registry.csv")
     key = add_key(db_url, "db-platform")

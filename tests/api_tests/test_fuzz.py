@@ -1,5 +1,5 @@
 """Never a 500: drafts generated over the request schema (right and wrong types), the Thai traps of
-DESIGN.md and the shared title table, and raw bodies that are not JSON at all."""
+ARCHITECTURE.md ("Thai text traps") and the shared title table, and raw bodies that are not JSON at all."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from tests.api_tests.server import ServerProcess, add_key
 from tests.conftest import SHARED
 
-# DESIGN.md, "Thai text: known traps", plus every title of the shared table of observed titles.
+# ARCHITECTURE.md, "Thai text traps", plus every title of the shared table of observed titles.
 TRAPS = [
     "มอก.5 ช่อง",
     "มอก.",

@@ -18,6 +18,9 @@ from tiswatch.cli.crawl import run_lock
 
 # Politeness delays are for real sites; the demo market is ours, on loopback.
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY_JITTER=0"]
+# Every test runs `tiswatch crawl` in a subprocess.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -35,7 +38,6 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-@pytest.mark.slow
 def test_blocked_keyword_is_reported_blocked_and_the_run_exits_non_zero(tmp_path):
     out = tmp_path / "out"
     with DemoMarket(port=0, blocked_shopee={"ปลั๊กพ่วง"}) as market:
@@ -69,7 +71,6 @@ def test_blocked_keyword_is_reported_blocked_and_the_run_exits_non_zero(tmp_path
         assert db.execute("select count(*) from runs").fetchone()[0] == 1
 
 
-@pytest.mark.slow
 def test_a_clean_crawl_exits_zero_and_writes_listings_and_summary(tmp_path):
     out = tmp_path / "out"
     with DemoMarket(port=0) as market:
@@ -142,7 +143,6 @@ def test_plans_file_errors_are_reported(tmp_path):
     assert result.returncode == 2 and "unique" in result.stderr
 
 
-@pytest.mark.slow
 def test_crawl_all_resumes_a_cleanly_stopped_run_from_its_jobdir(tmp_path):
     state, out, db = tmp_path / "state", tmp_path / "out", tmp_path / "runs.sqlite"
     with DemoMarket(port=0) as market:

@@ -3,6 +3,7 @@ duplicates, a legacy encoding): every bad page is counted, the crawl goes on, no
 
 from __future__ import annotations
 
+import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
 
 from crawler.demo_market import DemoMarket
@@ -10,6 +11,9 @@ from crawler.spiders.lazada import LazadaSpider
 from crawler.spiders.schema_org import SchemaOrgSpider
 from crawler.spiders.shopee import ShopeeSpider
 from tests.crawler_tests.crawling import local_settings, run_spider
+
+# Crawls of the whole demo marketplace, served on loopback.
+pytestmark = pytest.mark.slow
 
 
 def entries_with(market: DemoMarket, kind: str, platform: str) -> list:

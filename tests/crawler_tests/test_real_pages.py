@@ -158,6 +158,7 @@ def test_an_upper_case_scheme_is_the_same_link() -> None:
     assert not [problem for problem in page.problems if "not an http(s) link" in problem]
 
 
+@pytest.mark.slow  # waits out the site's crawl delay
 @deferred_f_from_coro_f
 async def test_robots_txt_crawl_delay_is_honoured(tmp_path: Any) -> None:
     from tests.crawler_tests.shapes import shopee_item, shopee_page

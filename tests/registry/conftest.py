@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, inspect, select
 
-from standards_data.database import make_engine
+from pipelines.store.schema import migrated_engine
 from standards_data.registry_store import REGISTRY_TABLES
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -25,7 +25,8 @@ def data_dir() -> Path:
 
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
+    # Migrated as every entry point migrates (Alembic is the only way tables are made).
+    engine = migrated_engine(db_url)
     yield engine
     engine.dispose()
 

@@ -135,6 +135,7 @@ def test_rematch_without_registry_refuses(engine: Engine) -> None:
         rematch(engine, run_by="officer")
 
 
+@pytest.mark.slow  # the CLI in subprocesses
 def test_registry_and_rematch_cli_end_to_end(
     db_url: str, engine: Engine, write_csv, registry_lines: list[str], tmp_path: Path
 ) -> None:

@@ -110,12 +110,16 @@ def _missing_database(url: str) -> CommandError:
 
 
 def existing_engine(url: str) -> Engine:
-    """The engine of a database that must already exist: read-only commands never create one."""
+    """The engine of a database that must already exist (read-only commands never create one),
+    brought to the current schema: Alembic makes every table, so an older database is migrated."""
+    from pipelines.store.schema import ensure_schema
     from standards_data.database import database_exists, make_engine
 
     if not database_exists(url):
         raise _missing_database(url)
-    return make_engine(url)
+    engine = make_engine(url)
+    ensure_schema(engine)
+    return engine
 
 
 def open_existing_store(url: str) -> HistoryStore:

@@ -20,7 +20,7 @@ import os
 import sys
 from typing import Any, TextIO
 
-from standards_data.database import make_engine
+from pipelines.store.schema import migrated_engine
 from standards_data.outside_text import terminal_text
 from standards_data.registry import Licence
 from standards_data.registry_import.problems import Problems
@@ -99,7 +99,7 @@ def import_command(args: argparse.Namespace) -> int:
             f"{warnings} warning(s); dry run, nothing imported"
         )
         return EXIT_OK
-    engine = make_engine(args.db)
+    engine = migrated_engine(args.db)
     outcome = import_registry(engine, args.file, mode=args.mode, imported_by=args.by, validated=validated)
     print(
         f"registry version {outcome.version_id}: {validated.rows} rows from {args.file} "
@@ -268,7 +268,7 @@ def vocabulary_import_command(args: argparse.Namespace) -> int:
         print(f"{args.file}: {len(validated.rows)} vocabulary rows are valid; dry run, nothing imported")
         return EXIT_OK
     outcome = import_vocabulary(
-        make_engine(args.db), args.file, imported_by=args.by, extra_check=_matcher_check
+        migrated_engine(args.db), args.file, imported_by=args.by, extra_check=_matcher_check
     )
     problems = outcome.validated.problems
     _print_problems(problems, sys.stderr)

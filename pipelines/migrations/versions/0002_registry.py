@@ -17,7 +17,7 @@ depends_on = None
 
 
 def _absent(name: str) -> bool:
-    # `registry_store.ensure_schema` creates these tables on its own when the registry CLI runs first.
+    # Databases made by older tools with `create_all` (before Alembic was the only way) have them already.
     return not sa.inspect(op.get_bind()).has_table(name)
 
 

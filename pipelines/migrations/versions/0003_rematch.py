@@ -17,7 +17,7 @@ depends_on = None
 
 
 def _absent(name: str) -> bool:
-    # `rematch.ensure_rematch_schema` creates these on its own when a re-match runs first.
+    # Databases made by older tools with `create_all` (before Alembic was the only way) have them already.
     return not sa.inspect(op.get_bind()).has_table(name)
 
 
