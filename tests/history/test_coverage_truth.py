@@ -132,9 +132,12 @@ def test_a_dead_process_run_is_abandoned_by_the_next_start(db_url: str, market: 
 
 
 def test_runs_command_shows_status_and_gaps(db_url: str, market: dict[str, Any], capsys: Any) -> None:
+    # No database: the read-only command creates none and says so (issue 11); an empty one: "no runs".
+    assert main(["runs", "--db", db_url]) == 1
+    assert "no tiswatch database at" in capsys.readouterr().err
+    store = HistoryStore.from_url(db_url)
     assert main(["runs", "--db", db_url]) == 0
     assert capsys.readouterr().out.strip() == f"no runs in {db_url}"
-    store = HistoryStore.from_url(db_url)
     _run(store, {PLUG: [market["plug"]]}, {PLUG: "complete"}, "complete")
     _run(store, {}, {PLUG: "blocked", HELMET: "not_crawled"}, "blocked")
     assert main(["runs", "--db", db_url]) == 0
