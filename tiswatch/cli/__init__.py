@@ -18,6 +18,8 @@ COMMAND_MODULES = (
     "tiswatch.cli.history",
     "tiswatch.cli.rematch",
     "tiswatch.cli.serve",
+    "tiswatch.cli.users",
+    "tiswatch.cli.evidence",
 )
 
 DEFAULT_DB_URL = "sqlite:///data/tiswatch.sqlite"

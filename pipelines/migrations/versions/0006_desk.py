@@ -1,0 +1,98 @@
+"""Review desk tables (issue 15): users, the materialised queue, claims, desk settings, screenshots.
+
+- `desk_users`: people who log in to the desk, with an argon2 password hash and a role.
+- `desk_queue`: one row per flagged listing of the latest runs, in priority order (`sort_rank`), rebuilt
+  from the history whenever a crawl has written something new; decisions stay in `review_decisions`.
+- `desk_claims`: who works on which listing (survives queue rebuilds).
+- `desk_settings`: the session-signing secret and the queue's freshness mark.
+- `screenshots`: full-page screenshots of listing pages, content-addressed (SHA-256) with UTC time.
+
+Revision ID: 0006_desk
+Revises: 0003_rematch
+Create Date: 2026-12-03
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0006_desk"
+down_revision = "0003_rematch"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "desk_users",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("username", sa.String(100), nullable=False, unique=True),
+        sa.Column("password_hash", sa.String(255), nullable=False),
+        sa.Column("role", sa.String(20), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+    )
+    op.create_table(
+        "desk_settings",
+        sa.Column("name", sa.String(100), primary_key=True),
+        sa.Column("value", sa.Text(), nullable=False),
+    )
+    op.create_table(
+        "desk_claims",
+        sa.Column("listing_key", sa.Integer(), sa.ForeignKey("listings.id"), primary_key=True),
+        sa.Column("assignee", sa.String(100), nullable=False),
+        sa.Column("assigned_by", sa.String(100), nullable=False),
+        sa.Column("assigned_at", sa.DateTime(), nullable=False),
+    )
+    op.create_index("ix_desk_claims_assignee", "desk_claims", ["assignee"])
+    op.create_table(
+        "desk_queue",
+        sa.Column("listing_key", sa.Integer(), sa.ForeignKey("listings.id"), primary_key=True),
+        sa.Column("sort_rank", sa.Integer(), nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("spider", sa.String(100), nullable=False),
+        sa.Column("platform", sa.String(100), nullable=False),
+        sa.Column("listing_id", sa.String(255), nullable=False),
+        sa.Column("url", sa.Text(), nullable=False),
+        sa.Column("title", sa.Text(), nullable=False),
+        sa.Column("seller_id", sa.String(255), nullable=False),
+        sa.Column("seller_name", sa.Text(), nullable=False),
+        sa.Column("brand", sa.Text(), nullable=False),
+        sa.Column("price", sa.Float(), nullable=True),
+        sa.Column("sold", sa.Integer(), nullable=True),
+        sa.Column("exposure", sa.Float(), nullable=False),
+        sa.Column("verdict", sa.String(32), nullable=False),
+        sa.Column("tis_number", sa.String(100), nullable=True),
+        sa.Column("licence_no", sa.String(100), nullable=True),
+        sa.Column("mark", sa.String(20), nullable=False),
+        sa.Column("relisted_from", sa.Text(), nullable=False),
+        sa.Column("content_hash", sa.String(64), nullable=False),
+        sa.Column("evidence_sha256", sa.String(64), nullable=False),
+        sa.Column("search_text", sa.Text(), nullable=False),
+        sa.Column("decision", sa.String(32), nullable=False),
+        sa.Column("decision_id", sa.Integer(), nullable=True),
+    )
+    # Every filter of the queue page walks one of these in priority order (sort_rank) and stops at a page.
+    op.create_index("ix_desk_queue_rank", "desk_queue", ["sort_rank"])
+    for column in ("verdict", "platform", "tis_number", "seller_id", "mark", "decision", "run_id"):
+        op.create_index(f"ix_desk_queue_{column}_rank", "desk_queue", [column, "sort_rank"])
+    op.create_table(
+        "screenshots",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("listing_key", sa.Integer(), sa.ForeignKey("listings.id"), nullable=False),
+        sa.Column("url", sa.Text(), nullable=False),
+        sa.Column("sha256", sa.String(64), nullable=False),
+        sa.Column("taken_at", sa.DateTime(), nullable=False),
+        sa.Column("path", sa.Text(), nullable=False),
+        sa.Column("browser", sa.String(200), nullable=False),
+    )
+    op.create_index("ix_screenshots_listing_time", "screenshots", ["listing_key", "taken_at"])
+
+
+def downgrade() -> None:
+    op.drop_table("screenshots")
+    for column in ("verdict", "platform", "tis_number", "seller_id", "mark", "decision", "run_id"):
+        op.drop_index(f"ix_desk_queue_{column}_rank", "desk_queue")
+    for table in ("desk_queue", "desk_claims", "desk_settings", "desk_users"):
+        op.drop_table(table)

@@ -1,0 +1,285 @@
+"""The desk's queue: flagged listings of the latest runs, materialised in `desk_queue` for fast paging.
+
+The rows are the export's rows (`pipelines.store.report.compare_runs`: the latest finished run of every
+spider against its baseline, marks new / still flagged / gone, re-listings), so the desk and
+`flagged.xlsx` never disagree. Dismissed listings stay in the table (the decision filter shows them).
+The table is rebuilt when the history changed (a new run, a finished run, new observations) and its
+decision columns follow `review_decisions` (web decisions and `tiswatch review import` alike).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from matchers.verdict import PRIORITY
+from pipelines.store.history import HistoryStore
+from pipelines.store.models import (
+    DECISIONS,
+    NEEDS_INFO,
+    Observation,
+    ReviewDecision,
+    Run,
+)
+from pipelines.store.report import (
+    GONE,
+    NEW,
+    STILL_FLAGGED,
+    FlagRow,
+    _select_runs,
+    compare_runs,
+    normalise_title,
+)
+from tiswatch.web.models import DeskClaim, DeskSetting, QueueRow
+
+PAGE_SIZE = 50
+FINGERPRINT = "queue_fingerprint"
+DECISION_MARK = "queue_decision_id"
+
+# Decision-state filter values; "open" (nothing decided yet, or waiting for more information) is the default.
+OPEN = "open"
+UNDECIDED = "undecided"
+ANY = "any"
+DECISION_STATES = (OPEN, UNDECIDED, *DECISIONS, ANY)
+# Mark filter values: the export's marks plus re-listings (a new listing that re-lists an earlier one).
+RELISTED = "relisted"
+MARK_FILTERS = {"new": NEW, "still": STILL_FLAGGED, RELISTED: RELISTED, "gone": GONE}
+
+_refresh_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    verdict: str = ""
+    standard: str = ""
+    platform: str = ""
+    seller: str = ""
+    mark: str = ""
+    decision: str = OPEN
+    run: int | None = None
+    mine: bool = False
+    q: str = ""
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[tuple[QueueRow, str]]
+    """Queue rows with their assignee (`` when unclaimed)."""
+    total: int
+    page: int
+    pages: int
+
+
+def _setting(session: Session, name: str) -> str | None:
+    found = session.get(DeskSetting, name)
+    return found.value if found else None
+
+
+def _set_setting(session: Session, name: str, value: str) -> None:
+    found = session.get(DeskSetting, name)
+    if found is None:
+        session.add(DeskSetting(name=name, value=value))
+    else:
+        found.value = value
+
+
+def history_fingerprint(session: Session) -> str:
+    """Changes whenever a crawl wrote something the queue depends on; a few index lookups."""
+    runs = session.execute(
+        select(func.max(Run.id), func.max(Run.finished_at), func.count(Run.finished_at))
+    ).one()
+    observations = session.execute(select(func.max(Observation.id))).scalar()
+    return f"{runs[0]}|{runs[1]}|{runs[2]}|{observations}"
+
+
+def _latest_decisions(session: Session, after_id: int = 0) -> dict[int, ReviewDecision]:
+    query = select(ReviewDecision).order_by(ReviewDecision.decided_at, ReviewDecision.id)
+    if after_id:
+        query = query.where(ReviewDecision.id > after_id)
+    return {decision.listing_key: decision for decision in session.execute(query).scalars()}
+
+
+def _queue_rows(store: HistoryStore, session: Session) -> list[FlagRow]:
+    decisions = store.latest_decisions()
+    rows: dict[int, FlagRow] = {}
+    for run, baseline in _select_runs(session, None, None):
+        # Once with the decisions (marks, re-listings as the export gives them), once without, to keep the
+        # dismissed listings the export leaves out: an investigator can still find and reopen them.
+        reviewed = compare_runs(session, run, baseline, decisions).rows
+        everything = compare_runs(session, run, baseline, {}).rows
+        known = {row.listing_key for row in reviewed}
+        for row in [*reviewed, *(row for row in everything if row.listing_key not in known)]:
+            previous = rows.get(row.listing_key)
+            # Like the export: a listing appears once, from the latest run that has it flagged.
+            if previous is None or previous.mark == GONE or row.mark != GONE:
+                rows[row.listing_key] = row
+    return sorted(rows.values(), key=FlagRow.sort_key)
+
+
+def _search_text(row: FlagRow) -> str:
+    parts = (row.title, row.seller_name, row.seller_id, row.listing_id, row.brand, row.licence_no or "")
+    return normalise_title(" ".join(part for part in parts if part))
+
+
+def rebuild_queue(store: HistoryStore) -> int:
+    """Rebuild `desk_queue` from the history; returns the number of rows."""
+    with store.session() as session:
+        flag_rows = _queue_rows(store, session)
+        decisions = _latest_decisions(session)
+        fingerprint = history_fingerprint(session)
+        last_decision = session.execute(select(func.max(ReviewDecision.id))).scalar() or 0
+    values: list[dict[str, Any]] = []
+    for rank, row in enumerate(flag_rows):
+        decision = decisions.get(row.listing_key)
+        values.append(
+            {
+                "listing_key": row.listing_key,
+                "sort_rank": rank,
+                "run_id": row.run_id,
+                "spider": row.spider,
+                "platform": row.platform,
+                "listing_id": row.listing_id,
+                "url": row.url,
+                "title": row.title,
+                "seller_id": row.seller_id,
+                "seller_name": row.seller_name,
+                "brand": row.brand,
+                "price": row.price,
+                "sold": row.sold,
+                "exposure": row.exposure,
+                "verdict": row.verdict,
+                "tis_number": row.tis_number,
+                "licence_no": row.licence_no,
+                "mark": RELISTED if row.relisted_from and row.mark == NEW else row.mark,
+                "relisted_from": row.relisted_from,
+                "content_hash": row.content_hash,
+                "evidence_sha256": row.evidence_sha256,
+                "search_text": _search_text(row),
+                "decision": decision.decision if decision else "",
+                "decision_id": decision.id if decision else None,
+            }
+        )
+    with store.session() as session, session.begin():
+        session.execute(delete(QueueRow))
+        for start in range(0, len(values), 5000):
+            session.execute(insert(QueueRow), values[start : start + 5000])
+        _set_setting(session, FINGERPRINT, fingerprint)
+        _set_setting(session, DECISION_MARK, str(last_decision))
+    return len(values)
+
+
+def sync_decisions(session: Session) -> None:
+    """Bring the queue's decision columns up to the newest `review_decisions` rows (in `session`'s
+    transaction)."""
+    mark = int(_setting(session, DECISION_MARK) or 0)
+    newer = _latest_decisions(session, after_id=mark)
+    if not newer:
+        return
+    for key, decision in newer.items():
+        session.execute(
+            update(QueueRow)
+            .where(QueueRow.listing_key == key)
+            .values(decision=decision.decision, decision_id=decision.id)
+        )
+    _set_setting(session, DECISION_MARK, str(max(decision.id for decision in newer.values())))
+
+
+def ensure_fresh(store: HistoryStore) -> None:
+    """Rebuild the queue if a crawl wrote since the last build; pick up decisions made elsewhere."""
+    with store.session() as session:
+        stale = _setting(session, FINGERPRINT) != history_fingerprint(session)
+    if stale:
+        with _refresh_lock:
+            with store.session() as session:
+                stale = _setting(session, FINGERPRINT) != history_fingerprint(session)
+            if stale:
+                rebuild_queue(store)
+    with store.session() as session, session.begin():
+        sync_decisions(session)
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _filtered(query: Select[Any], filters: QueueFilters, username: str) -> Select[Any]:
+    if filters.verdict:
+        query = query.where(QueueRow.verdict == filters.verdict)
+    if filters.standard:
+        query = query.where(QueueRow.tis_number == filters.standard)
+    if filters.platform:
+        query = query.where(QueueRow.platform == filters.platform)
+    if filters.seller:
+        query = query.where(or_(QueueRow.seller_id == filters.seller, QueueRow.seller_name == filters.seller))
+    if filters.mark in MARK_FILTERS:
+        query = query.where(QueueRow.mark == MARK_FILTERS[filters.mark])
+    if filters.decision == OPEN:
+        query = query.where(QueueRow.decision.in_(("", NEEDS_INFO)))
+    elif filters.decision == UNDECIDED:
+        query = query.where(QueueRow.decision == "")
+    elif filters.decision in DECISIONS:
+        query = query.where(QueueRow.decision == filters.decision)
+    if filters.run is not None:
+        query = query.where(QueueRow.run_id == filters.run)
+    if filters.mine:
+        query = query.where(DeskClaim.assignee == username)
+    if filters.q.strip():
+        query = query.where(QueueRow.search_text.like(_like(normalise_title(filters.q)), escape="\\"))
+    return query
+
+
+def query_queue(session: Session, filters: QueueFilters, username: str, page_size: int = PAGE_SIZE) -> QueuePage:
+    base = select(QueueRow, DeskClaim.assignee).outerjoin(
+        DeskClaim, DeskClaim.listing_key == QueueRow.listing_key
+    )
+    query = _filtered(base, filters, username)
+    count_query = _filtered(
+        select(func.count()).select_from(QueueRow).outerjoin(
+            DeskClaim, DeskClaim.listing_key == QueueRow.listing_key
+        ),
+        filters,
+        username,
+    )
+    total = int(session.execute(count_query).scalar_one())
+    pages = max(1, -(-total // page_size))
+    page = min(max(1, filters.page), pages)
+    found = session.execute(query.order_by(QueueRow.sort_rank).offset((page - 1) * page_size).limit(page_size))
+    return QueuePage(
+        rows=[(row, assignee or "") for row, assignee in found], total=total, page=page, pages=pages
+    )
+
+
+def facets(session: Session) -> dict[str, list[Any]]:
+    """Values the filter drop-downs offer (distinct values present in the queue)."""
+
+    def distinct(column: Any) -> list[Any]:
+        return [value for (value,) in session.execute(select(column).distinct().order_by(column)) if value]
+
+    return {
+        "verdict": sorted(distinct(QueueRow.verdict), key=lambda v: PRIORITY.get(v, 99)),
+        "standard": distinct(QueueRow.tis_number),
+        "platform": distinct(QueueRow.platform),
+        "run": sorted(distinct(QueueRow.run_id), reverse=True),
+    }
+
+
+def claim(session: Session, keys: Iterable[int], assignee: str, by: str) -> int:
+    """Assign listings to `assignee` (a claim when `by` is the assignee); returns how many."""
+    from pipelines.store.types import utcnow
+
+    count = 0
+    for key in keys:
+        existing = session.get(DeskClaim, key)
+        if existing is None:
+            session.add(DeskClaim(listing_key=key, assignee=assignee, assigned_by=by, assigned_at=utcnow()))
+        else:
+            existing.assignee, existing.assigned_by, existing.assigned_at = assignee, by, utcnow()
+        count += 1
+    return count
