@@ -16,7 +16,32 @@ from pipelines.exports.atomic import atomic_path
 from pipelines.exports.columns import utc_text
 from pipelines.store.report import FlagRow
 
-MANIFEST_COLUMNS = ("sha256", "file", "size_bytes", "fetched_at", "url", "platform", "listing_id", "status")
+MANIFEST_COLUMNS = (
+    "sha256",
+    "file",
+    "size_bytes",
+    "fetched_at",
+    "url",
+    "platform",
+    "listing_id",
+    "status",
+    "screenshot_sha256",
+    "screenshot_file",
+    "screenshot_taken_at",
+)
+
+
+def _screenshot_columns(row: FlagRow, evidence_dir: Path) -> list[str]:
+    """The listing's latest screenshot, copied in as `evidence/<sha256>.png` (empty when none)."""
+    if not row.screenshot_sha256:
+        return ["", "", ""]
+    target = evidence_dir / f"{row.screenshot_sha256}.png"
+    present = _bring_in(Path(row.screenshot_path), target)
+    return [
+        row.screenshot_sha256,
+        f"evidence/{target.name}" if present else f"file missing: {row.screenshot_path}",
+        utc_text(row.screenshot_taken_at),
+    ]
 
 
 def _bring_in(source: Path, target: Path) -> bool:
@@ -47,7 +72,10 @@ def write_evidence_manifest(rows: Sequence[FlagRow], out_dir: Path) -> tuple[Pat
         for row in rows:
             if not row.evidence_sha256:
                 writer.writerow(
-                    ["", "", "", "", row.url, row.platform, row.listing_id, "no evidence recorded"]
+                    [
+                        *("", "", "", "", row.url, row.platform, row.listing_id, "no evidence recorded"),
+                        *_screenshot_columns(row, evidence_dir),
+                    ]
                 )
                 continue
             target = evidence_dir / f"{row.evidence_sha256}.gz"
@@ -62,6 +90,7 @@ def write_evidence_manifest(rows: Sequence[FlagRow], out_dir: Path) -> tuple[Pat
                     row.platform,
                     row.listing_id,
                     "ok" if present else f"file missing: {row.evidence_path}",
+                    *_screenshot_columns(row, evidence_dir),
                 ]
             )
             written += present

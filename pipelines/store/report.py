@@ -33,6 +33,7 @@ from pipelines.store.models import (
     Observation,
     ReviewDecision,
     Run,
+    Screenshot,
     Verdict,
 )
 from pipelines.store.types import utcnow
@@ -93,6 +94,10 @@ class FlagRow:
     (`dismissed 2026-01-12 by somchai: ...`): why a dismissed listing is back."""
     decided_by: str = ""
     decided_at: datetime | None = None
+    screenshot_sha256: str = ""
+    """Latest full-page screenshot of the listing's page (`tiswatch evidence screenshots`), if any."""
+    screenshot_path: str = ""
+    screenshot_taken_at: datetime | None = None
 
     @property
     def exposure(self) -> float:
@@ -669,6 +674,21 @@ def _confirmed_rows(
     return sorted(result, key=lambda r: (r.still_online != "yes", r.platform, r.listing_id))
 
 
+def attach_screenshots(session: Session, rows: Sequence[FlagRow]) -> None:
+    """Fill the rows' screenshot fields with each listing's latest screenshot."""
+    by_key = {row.listing_key: row for row in rows}
+    keys = sorted(by_key)
+    for start in range(0, len(keys), 500):
+        query = (
+            select(Screenshot.listing_key, Screenshot.sha256, Screenshot.path, Screenshot.taken_at)
+            .where(Screenshot.listing_key.in_(keys[start : start + 500]))
+            .order_by(Screenshot.taken_at, Screenshot.id)
+        )
+        for key, sha256, path, taken_at in session.execute(query):
+            row = by_key[key]  # later screenshots overwrite earlier ones: the latest wins
+            row.screenshot_sha256, row.screenshot_path, row.screenshot_taken_at = sha256, path, taken_at
+
+
 def build_report(
     store: HistoryStore, run_ids: Sequence[int] | None = None, since: datetime | None = None
 ) -> Report:
@@ -684,6 +704,7 @@ def build_report(
                 if previous is None or previous.mark == GONE or row.mark != GONE:
                     rows_by_listing[row.listing_key] = row
         rows = sorted(rows_by_listing.values(), key=FlagRow.sort_key)
+        attach_screenshots(session, rows)
         sellers = _seller_rows(session, report_runs, rows)
         confirmed = _confirmed_rows(session, report_runs, decisions)
     return Report(runs=report_runs, rows=rows, sellers=sellers, confirmed=confirmed)

@@ -85,7 +85,19 @@ def fill_history(db_url: str, evidence_dir: Path) -> HistoryStore:
 def add_user(db_url: str, name: str, role: str, password: str = PASSWORD) -> subprocess.CompletedProcess[str]:
     """Through the real CLI, password on standard input."""
     return subprocess.run(
-        [sys.executable, "-m", "tiswatch.cli", "users", "add", name, "--role", role, "--password-stdin", "--db", db_url],
+        [
+            sys.executable,
+            "-m",
+            "tiswatch.cli",
+            "users",
+            "add",
+            name,
+            "--role",
+            role,
+            "--password-stdin",
+            "--db",
+            db_url,
+        ],
         input=password + "\n",
         capture_output=True,
         text=True,

@@ -70,8 +70,10 @@ def test_claim_assign_and_assigned_to_me(client_for: ClientFactory) -> None:
     token = csrf_of(page)
     ann.post("/queue/claim", data={"csrf_token": token, "selected": [f"{first}:0"], "action": "claim"})
     olga_token = csrf_of(olga.get("/queue").text)
-    olga.post("/queue/claim", data={"csrf_token": olga_token, "selected": [f"{second}:0"], "action": "assign",
-                                    "assign_to": "ann"})
+    olga.post(
+        "/queue/claim",
+        data={"csrf_token": olga_token, "selected": [f"{second}:0"], "action": "assign", "assign_to": "ann"},
+    )
     mine = ann.get("/queue", params={"mine": "1"}).text
     assert sorted(_keys(mine)) == sorted([first, second])
     assert _keys(olga.get("/queue", params={"mine": "1"}).text) == []
@@ -85,24 +87,41 @@ def test_listing_page_and_decision_with_version_check(client_for: ClientFactory,
         assert fact in page, fact
     # Both open the page; olga decides first; ann's decision is refused, not written over olga's.
     olga_page = olga.get(f"/listings/{key}").text
-    saved = olga.post(f"/listings/{key}/decision", data={"decision": "confirmed", "note": "ไม่มีมอก. จริง",
-                                                         "version": "0", "csrf_token": csrf_of(olga_page)})
+    saved = olga.post(
+        f"/listings/{key}/decision",
+        data={
+            "decision": "confirmed",
+            "note": "ไม่มีมอก. จริง",
+            "version": "0",
+            "csrf_token": csrf_of(olga_page),
+        },
+    )
     assert saved.status_code == 200 and 'id="saved"' in saved.text
-    refused = ann.post(f"/listings/{key}/decision", data={"decision": "dismissed", "note": "ok",
-                                                          "version": "0", "csrf_token": csrf_of(page)})
+    refused = ann.post(
+        f"/listings/{key}/decision",
+        data={"decision": "dismissed", "note": "ok", "version": "0", "csrf_token": csrf_of(page)},
+    )
     assert refused.status_code == 409
     assert "someone else changed" in refused.text or "มีผู้อื่นเปลี่ยน" in refused.text
     assert "olga" in refused.text
     store = HistoryStore.from_url(desk_db)
     with store.session() as session:
         rows = list(session.execute(select(ReviewDecision)).scalars())
-    assert [(row.decision, row.reviewer, row.source) for row in rows] == [("confirmed", "olga", "review desk")]
+    assert [(row.decision, row.reviewer, row.source) for row in rows] == [
+        ("confirmed", "olga", "review desk")
+    ]
     assert rows[0].decided_at is not None
     # The reloaded page carries the new version: now ann's change goes through.
     again = ann.get(f"/listings/{key}").text
-    changed = ann.post(f"/listings/{key}/decision", data={"decision": "needs-info", "note": "",
-                                                          "version": re.search(r'name="version" value="(\d+)"', again).group(1),  # type: ignore[union-attr]
-                                                          "csrf_token": csrf_of(again)})
+    changed = ann.post(
+        f"/listings/{key}/decision",
+        data={
+            "decision": "needs-info",
+            "note": "",
+            "version": re.search(r'name="version" value="(\d+)"', again).group(1),  # type: ignore[union-attr]
+            "csrf_token": csrf_of(again),
+        },
+    )
     assert changed.status_code == 200
     assert _total(ann.get("/queue", params={"decision": "needs-info"}).text) == 1
     assert _total(ann.get("/queue", params={"decision": "confirmed"}).text) == 0
@@ -115,8 +134,10 @@ def test_bulk_decisions_then_export_and_review_import_share_the_records(
     page = ann.get("/queue", params={"seller": "shopB"}).text
     boxes = re.findall(r'name="selected" value="(\d+:\d+)"', page)
     assert len(boxes) == 2
-    response = ann.post("/queue/decide", data={"csrf_token": csrf_of(page), "selected": boxes,
-                                               "decision": "confirmed", "note": "bulk"})
+    response = ann.post(
+        "/queue/decide",
+        data={"csrf_token": csrf_of(page), "selected": boxes, "decision": "confirmed", "note": "bulk"},
+    )
     assert "2 recorded" in response.text
     assert _total(ann.get("/queue").text) == 3  # the default view shows open work only
     assert _total(ann.get("/queue", params={"decision": "confirmed"}).text) == 2

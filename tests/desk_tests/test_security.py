@@ -52,14 +52,23 @@ def test_investigator_gets_403_on_officer_and_admin_actions(sqlite_client_for: C
     ann = sqlite_client_for("ann")
     token = csrf_of(ann.get("/queue").text)
     assert ann.get("/admin/users").status_code == 403
-    assert ann.post("/admin/users", data={"csrf_token": token, "username": "eve", "role": "admin",
-                                          "password": "password123"}).status_code == 403
+    assert (
+        ann.post(
+            "/admin/users",
+            data={"csrf_token": token, "username": "eve", "role": "admin", "password": "password123"},
+        ).status_code
+        == 403
+    )
     assert ann.get("/registry/import").status_code == 403
     upload = {"file": ("registry.csv", b"licence_no,licence_type\n", "text/csv")}
-    assert ann.post("/registry/import", data={"csrf_token": token, "mode": "replace"}, files=upload).status_code == 403
+    assert (
+        ann.post("/registry/import", data={"csrf_token": token, "mode": "replace"}, files=upload).status_code
+        == 403
+    )
     key = _key_of(ann, "หมวกกันน็อค")
     assigned = ann.post(
-        "/queue/claim", data={"csrf_token": token, "selected": f"{key}:0", "action": "assign", "assign_to": "olga"}
+        "/queue/claim",
+        data={"csrf_token": token, "selected": f"{key}:0", "action": "assign", "assign_to": "olga"},
     )
     assert assigned.status_code == 403
     # What an officer and an admin may do.
@@ -69,12 +78,15 @@ def test_investigator_gets_403_on_officer_and_admin_actions(sqlite_client_for: C
     assert sqlite_client_for("adam").get("/admin/users").status_code == 200
 
 
-def test_state_changing_requests_without_csrf_are_rejected(sqlite_client_for: ClientFactory, sqlite_desk_db: str) -> None:
+def test_state_changing_requests_without_csrf_are_rejected(
+    sqlite_client_for: ClientFactory, sqlite_desk_db: str
+) -> None:
     ann = sqlite_client_for("ann")
     key = _key_of(ann, "หมวกกันน็อค")
     no_token = ann.post(f"/listings/{key}/decision", data={"decision": "confirmed", "version": "0"})
-    wrong = ann.post(f"/listings/{key}/decision",
-                     data={"decision": "confirmed", "version": "0", "csrf_token": "x" * 43})
+    wrong = ann.post(
+        f"/listings/{key}/decision", data={"decision": "confirmed", "version": "0", "csrf_token": "x" * 43}
+    )
     bulk = ann.post("/queue/decide", data={"decision": "confirmed", "selected": f"{key}:0"})
     logout = ann.post("/logout", follow_redirects=False)
     assert [no_token.status_code, wrong.status_code, bulk.status_code, logout.status_code] == [403] * 4
@@ -83,8 +95,9 @@ def test_state_changing_requests_without_csrf_are_rejected(sqlite_client_for: Cl
         assert session.execute(select(func.count()).select_from(ReviewDecision)).scalar_one() == 0
     # Another user's token does not work either: tokens are per session.
     olga_token = csrf_of(sqlite_client_for("olga").get("/queue").text)
-    other = ann.post(f"/listings/{key}/decision",
-                     data={"decision": "confirmed", "version": "0", "csrf_token": olga_token})
+    other = ann.post(
+        f"/listings/{key}/decision", data={"decision": "confirmed", "version": "0", "csrf_token": olga_token}
+    )
     assert other.status_code == 403
     # The login form has its own token.
     anonymous = sqlite_client_for(None)

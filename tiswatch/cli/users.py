@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from tiswatch.cli import add_db_argument
+
+if TYPE_CHECKING:
+    from pipelines.store import HistoryStore
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
 
 
-def _store(url: str):  # type: ignore[no-untyped-def]
+def _store(url: str) -> HistoryStore:
     from pipelines.store import HistoryStore
 
     return HistoryStore.from_url(url)
@@ -28,7 +32,9 @@ def add_command(args: argparse.Namespace) -> int:
     from tiswatch.web.auth import UserError, add_user
 
     if not args.password_stdin:
-        print("tiswatch users add: give the password on standard input with --password-stdin", file=sys.stderr)
+        print(
+            "tiswatch users add: give the password on standard input with --password-stdin", file=sys.stderr
+        )
         return EXIT_REFUSED
     password = sys.stdin.readline().rstrip("\r\n")
     store = _store(args.db)

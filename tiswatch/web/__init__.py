@@ -9,6 +9,7 @@ requests are untouched.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from fastapi import Request
@@ -64,11 +65,26 @@ def install(app: FastAPI, config: ServerConfig) -> None:
     def _csrf(request: Request, _: Exception) -> Response:
         return Response("Rejected: missing or wrong CSRF token (reload the page).", status_code=403)
 
-    desk_prefixes = ("/login", "/logout", "/queue", "/listings", "/evidence", "/screenshots", "/sellers",
-                     "/takedown", "/dashboard", "/admin", "/registry", "/lang", "/static")
+    desk_prefixes = (
+        "/login",
+        "/logout",
+        "/queue",
+        "/listings",
+        "/evidence",
+        "/screenshots",
+        "/sellers",
+        "/takedown",
+        "/dashboard",
+        "/admin",
+        "/registry",
+        "/lang",
+        "/static",
+    )
 
     @app.middleware("http")
-    async def _security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def _security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         response: Response = await call_next(request)
         # Only the desk's pages: the check API sets its own headers.
         if request.url.path == "/" or request.url.path.startswith(desk_prefixes):

@@ -111,7 +111,9 @@ def load_listing(session: Session, listing_key: int) -> ListingFacts | None:
         )
         if previous is not None:
             entry.changed = [
-                name for name in ("title", "price", "verdict") if getattr(entry, name) != getattr(previous, name)
+                name
+                for name in ("title", "price", "verdict")
+                if getattr(entry, name) != getattr(previous, name)
             ]
         history.append(entry)
         previous = entry

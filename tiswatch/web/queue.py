@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from matchers.verdict import PRIORITY
@@ -209,7 +209,8 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _filtered(query: Select[Any], filters: QueueFilters, username: str) -> Select[Any]:
+def _filtered(query: Any, filters: QueueFilters, username: str) -> Any:
+    """`query` with the filters' WHERE clauses (a Select of rows or of a count)."""
     if filters.verdict:
         query = query.where(QueueRow.verdict == filters.verdict)
     if filters.standard:
@@ -235,22 +236,26 @@ def _filtered(query: Select[Any], filters: QueueFilters, username: str) -> Selec
     return query
 
 
-def query_queue(session: Session, filters: QueueFilters, username: str, page_size: int = PAGE_SIZE) -> QueuePage:
+def query_queue(
+    session: Session, filters: QueueFilters, username: str, page_size: int = PAGE_SIZE
+) -> QueuePage:
     base = select(QueueRow, DeskClaim.assignee).outerjoin(
         DeskClaim, DeskClaim.listing_key == QueueRow.listing_key
     )
     query = _filtered(base, filters, username)
     count_query = _filtered(
-        select(func.count()).select_from(QueueRow).outerjoin(
-            DeskClaim, DeskClaim.listing_key == QueueRow.listing_key
-        ),
+        select(func.count())
+        .select_from(QueueRow)
+        .outerjoin(DeskClaim, DeskClaim.listing_key == QueueRow.listing_key),
         filters,
         username,
     )
     total = int(session.execute(count_query).scalar_one())
     pages = max(1, -(-total // page_size))
     page = min(max(1, filters.page), pages)
-    found = session.execute(query.order_by(QueueRow.sort_rank).offset((page - 1) * page_size).limit(page_size))
+    found = session.execute(
+        query.order_by(QueueRow.sort_rank).offset((page - 1) * page_size).limit(page_size)
+    )
     return QueuePage(
         rows=[(row, assignee or "") for row, assignee in found], total=total, page=page, pages=pages
     )

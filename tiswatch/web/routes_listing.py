@@ -49,7 +49,9 @@ async def decide(request: Request, key: int) -> Response:
     note = str(form.get("note") or "")
     version_text = str(form.get("version") or "0")
     if decision not in DECISIONS or not version_text.isdigit():
-        return _listing_page(request, key, {"message": "", "draft": {"decision": decision, "note": note}}, 400)
+        return _listing_page(
+            request, key, {"message": "", "draft": {"decision": decision, "note": note}}, 400
+        )
     outcome = record_decisions(
         desk_of(request), [DecisionRequest(key, decision, note, int(version_text))], user.username
     )
@@ -73,11 +75,15 @@ def raw_page(request: Request, sha256: str) -> Response:
         return render(request, "error.html", {"message_key": "not_found"}, user, status_code=404)
     desk = desk_of(request)
     with desk.store.session() as session:
-        evidence = session.execute(select(Evidence).where(Evidence.sha256 == sha256).limit(1)).scalar_one_or_none()
+        evidence = session.execute(
+            select(Evidence).where(Evidence.sha256 == sha256).limit(1)
+        ).scalar_one_or_none()
     if evidence is None or not Path(evidence.path).is_file():
         return render(request, "error.html", {"message_key": "not_found"}, user, status_code=404)
     # Rendered inside <pre> by an autoescaping template: the captured page is text, never markup.
-    return render(request, "raw_page.html", {"evidence": evidence, "text": evidence_text(evidence.path)}, user)
+    return render(
+        request, "raw_page.html", {"evidence": evidence, "text": evidence_text(evidence.path)}, user
+    )
 
 
 @router.get("/screenshots/{sha256}.png")
@@ -92,4 +98,6 @@ def screenshot_file(request: Request, sha256: str) -> Response:
         ).scalar_one_or_none()
     if shot is None or not Path(shot.path).is_file():
         return render(request, "error.html", {"message_key": "not_found"}, user, status_code=404)
-    return FileResponse(shot.path, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
+    return FileResponse(
+        shot.path, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"}
+    )

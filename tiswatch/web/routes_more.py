@@ -40,7 +40,12 @@ async def create_user(request: Request) -> Response:
     desk = desk_of(request)
     try:
         with desk.store.session() as session, session.begin():
-            add_user(session, str(form.get("username") or ""), str(form.get("role") or ""), str(form.get("password") or ""))
+            add_user(
+                session,
+                str(form.get("username") or ""),
+                str(form.get("role") or ""),
+                str(form.get("password") or ""),
+            )
     except UserError as error:
         return _users_page(request, str(error), 400)
     return _users_page(request, f"added {form.get('username')}")

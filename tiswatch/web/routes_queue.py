@@ -111,14 +111,19 @@ async def claim_listings(request: Request) -> Response:
     user = require_user(request)
     await require_csrf(request, user)
     form = await request.form()
-    keys = [int(value.split(":")[0]) for value in form.getlist("selected") if isinstance(value, str) and value]
+    keys = [
+        int(value.split(":")[0]) for value in form.getlist("selected") if isinstance(value, str) and value
+    ]
     assignee = str(form.get("assign_to") or "") if form.get("action") == "assign" else user.username
     if assignee != user.username and not user.may(OFFICER):
         # Investigators claim work for themselves; handing work to others is an officer's job.
         return render(request, "error.html", {"message_key": "forbidden"}, user, status_code=403)
     desk = desk_of(request)
     with desk.store.session() as session, session.begin():
-        if session.execute(select(DeskUser).where(DeskUser.username == assignee)).scalar_one_or_none() is None:
+        if (
+            session.execute(select(DeskUser).where(DeskUser.username == assignee)).scalar_one_or_none()
+            is None
+        ):
             return _back(request, f"unknown user {assignee}")
         count = claim(session, keys, assignee, user.username)
     return _back(request, f"{count} assigned to {assignee}")
