@@ -1,18 +1,34 @@
-"""Officers' and admins' pages: users (admin), registry import and takedown exports (officer)."""
+"""Sellers, case files, the dashboard (everyone); registry import and takedown exports (officers);
+users (admins)."""
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
 from fastapi import APIRouter, Request
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
-from tiswatch.web.auth import UserError, add_user
-from tiswatch.web.desk import desk_of, render, require_csrf, require_user
+from pipelines.store.models import ListingRecord
+from pipelines.store.types import utcnow
+from tiswatch.web.auth import SessionUser, UserError, add_user
+from tiswatch.web.cases import (
+    SellerCase,
+    case_file_listings,
+    png_data_uri,
+    seller_case,
+    takedown_csv,
+    takedown_rows,
+    takedown_xlsx,
+)
+from tiswatch.web.dashboard import build_dashboard
+from tiswatch.web.desk import PACKAGE_DIR, desk_of, render, require_csrf, require_user
 from tiswatch.web.models import ADMIN, OFFICER, ROLES, DeskUser
+from tiswatch.web.pdf import browser_path, html_to_pdf
+from tiswatch.web.queue import ensure_fresh
 
 router = APIRouter()
 
@@ -87,3 +103,116 @@ async def registry_import(request: Request) -> Response:
         f"{outcome.ended} ended, {outcome.unchanged} unchanged; {outcome.total_licences} licences"
     )
     return render(request, "registry_import.html", {"lines": lines, "message": message}, user)
+
+
+# --- sellers and case files ---------------------------------------------------------------------------
+
+
+def _case(request: Request, platform: str, seller: str) -> tuple[SessionUser, SellerCase | None]:
+    user = require_user(request)
+    desk = desk_of(request)
+    ensure_fresh(desk.store)
+    with desk.store.session() as session:
+        return user, seller_case(session, platform, seller)
+
+
+@router.get("/sellers/{platform}/{seller}")
+def seller_page(request: Request, platform: str, seller: str) -> Response:
+    user, case = _case(request, platform, seller)
+    if case is None:
+        return render(request, "error.html", {"message_key": "not_found"}, user, status_code=404)
+    return render(request, "seller.html", {"case": case}, user)
+
+
+def _case_file_html(
+    request: Request, platform: str, seller: str, for_pdf: bool
+) -> tuple[SessionUser, str | None]:
+    user, case = _case(request, platform, seller)
+    if case is None:
+        return user, None
+    desk = desk_of(request)
+    with desk.store.session() as session:
+        listings = case_file_listings(session, case)
+    shots = {facts.listing.id: png_data_uri(facts.screenshot.path) for facts in listings if facts.screenshot}
+    css = (PACKAGE_DIR / "static" / "desk.css").read_text(encoding="utf-8") if for_pdf else ""
+    response = render(
+        request,
+        "case_file.html",
+        {"case": case, "listings": listings, "shots": shots, "inline_css": css, "generated_at": utcnow()},
+        user,
+    )
+    return user, bytes(response.body).decode("utf-8")
+
+
+@router.get("/sellers/{platform}/{seller}/case")
+def case_file(request: Request, platform: str, seller: str) -> Response:
+    user, html = _case_file_html(request, platform, seller, for_pdf=False)
+    if html is None:
+        return render(request, "error.html", {"message_key": "not_found"}, user, status_code=404)
+    return HTMLResponse(html)
+
+
+@router.get("/sellers/{platform}/{seller}/case.pdf")
+def case_file_pdf(request: Request, platform: str, seller: str) -> Response:
+    user, html = _case_file_html(request, platform, seller, for_pdf=True)
+    if html is None:
+        return render(request, "error.html", {"message_key": "not_found"}, user, status_code=404)
+    pdf = html_to_pdf(html, browser_path(desk_of(request).options))
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"case-{platform}-{seller}")[:80]
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
+    )
+
+
+# --- takedown requests (officers) ---------------------------------------------------------------------
+
+
+@router.get("/takedown")
+def takedown_page(request: Request) -> Response:
+    user = require_user(request, OFFICER)
+    desk = desk_of(request)
+    with desk.store.session() as session:
+        platforms = [
+            p
+            for (p,) in session.execute(
+                select(ListingRecord.platform).distinct().order_by(ListingRecord.platform)
+            )
+        ]
+        counts = {platform: len(takedown_rows(session, platform)) for platform in platforms}
+    return render(request, "takedown.html", {"counts": counts}, user)
+
+
+@router.get("/takedown/{platform}.{extension}")
+def takedown_file(request: Request, platform: str, extension: str) -> Response:
+    user = require_user(request, OFFICER)
+    if extension not in ("csv", "xlsx"):
+        return render(request, "error.html", {"message_key": "not_found"}, user, status_code=404)
+    desk = desk_of(request)
+    with desk.store.session() as session:
+        rows = takedown_rows(session, platform)
+    stamp = utcnow().strftime("%Y%m%d")
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"takedown-{platform}-{stamp}")
+    if extension == "csv":
+        return Response(
+            takedown_csv(rows),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    return Response(
+        takedown_xlsx(rows, platform),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    )
+
+
+# --- dashboard ----------------------------------------------------------------------------------------
+
+
+@router.get("/dashboard")
+def dashboard_page(request: Request) -> Response:
+    user = require_user(request)
+    desk = desk_of(request)
+    ensure_fresh(desk.store)
+    return render(request, "dashboard.html", {"board": build_dashboard(desk.store.engine)}, user)
