@@ -190,10 +190,15 @@ def sync_decisions(session: Session) -> None:
     _set_setting(session, DECISION_MARK, str(max(decision.id for decision in newer.values())))
 
 
-def ensure_fresh(store: HistoryStore) -> None:
-    """Rebuild the queue if a crawl wrote since the last build; pick up decisions made elsewhere."""
-    with store.session() as session:
-        stale = _setting(session, FINGERPRINT) != history_fingerprint(session)
+def ensure_fresh(store: HistoryStore) -> str:
+    """Rebuild the queue if a crawl wrote since the last build; pick up decisions made elsewhere.
+    Returns the history's fingerprint (what the queue was built from)."""
+    with store.session() as session, session.begin():
+        fingerprint = history_fingerprint(session)
+        stale = _setting(session, FINGERPRINT) != fingerprint
+        if not stale:
+            sync_decisions(session)
+            return fingerprint
     if stale:
         with _refresh_lock:
             with store.session() as session:
@@ -202,6 +207,7 @@ def ensure_fresh(store: HistoryStore) -> None:
                 rebuild_queue(store)
     with store.session() as session, session.begin():
         sync_decisions(session)
+    return fingerprint
 
 
 def _like(text: str) -> str:
@@ -259,6 +265,18 @@ def query_queue(
     return QueuePage(
         rows=[(row, assignee or "") for row, assignee in found], total=total, page=page, pages=pages
     )
+
+
+_facets_cache: dict[tuple[int, str], dict[str, list[Any]]] = {}
+
+
+def cached_facets(session: Session, fingerprint: str) -> dict[str, list[Any]]:
+    """`facets`, computed once per queue build (they change only when the queue is rebuilt)."""
+    key = (id(session.get_bind()), fingerprint)
+    if key not in _facets_cache:
+        _facets_cache.clear()
+        _facets_cache[key] = facets(session)
+    return _facets_cache[key]
 
 
 def facets(session: Session) -> dict[str, list[Any]]:

@@ -17,8 +17,8 @@ from tiswatch.web.queue import (
     MARK_FILTERS,
     OPEN,
     QueueFilters,
+    cached_facets,
     ensure_fresh,
-    facets,
     query_queue,
 )
 
@@ -67,11 +67,11 @@ def _query_string(filters: QueueFilters, page: int) -> str:
 def queue_page(request: Request) -> Response:
     user = require_user(request)
     desk = desk_of(request)
-    ensure_fresh(desk.store)
+    fingerprint = ensure_fresh(desk.store)
     filters = _filters(request)
     with desk.store.session() as session:
         page = query_queue(session, filters, user.username)
-        options = facets(session)
+        options = cached_facets(session, fingerprint)
         users = (
             list(session.execute(select(DeskUser.username).where(DeskUser.active.is_(True))).scalars())
             if user.may(OFFICER)
