@@ -1,4 +1,4 @@
-"""The one item class every spider yields (DESIGN.md, "Data contracts": Listing)."""
+"""The one item class every spider yields (ARCHITECTURE.md, "Data contracts")."""
 
 from __future__ import annotations
 

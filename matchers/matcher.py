@@ -1,4 +1,4 @@
-"""Judge a listing against the registry: the five verdicts of DESIGN.md, each with its reasons.
+"""Judge a listing against the registry: the five verdicts of ARCHITECTURE.md, each with its reasons.
 
     from matchers.matcher import Matcher
     matcher = Matcher(licences)              # bundled vocabulary

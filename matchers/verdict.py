@@ -1,4 +1,4 @@
-"""The Verdict contract (DESIGN.md, "Verdict"): one per listing, always saying what was checked."""
+"""The Verdict contract (ARCHITECTURE.md, "Data contracts"): one per listing, saying what was checked."""
 
 from __future__ import annotations
 

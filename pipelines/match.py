@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 
 class MatchPipeline:
-    """Gives every listing a verdict (DESIGN.md, five verdicts) and hands it to the store pipeline.
+    """Gives every listing a verdict (ARCHITECTURE.md) and hands it to the store pipeline.
 
     The registry is the newest version imported into the database (`TISWATCH_DB_URL`), else the CSV of
     `TISWATCH_REGISTRY_CSV`, else the bundled sample registry. A listing the matcher fails on is logged

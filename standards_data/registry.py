@@ -1,4 +1,4 @@
-"""Registry of certified products (TISI licences) in the canonical CSV shape (DESIGN.md, "Registry")."""
+"""Registry of certified products (TISI licences) in the canonical CSV shape (standards_data/REGISTRY.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The bundled demo marketplace: a local web server with realistic Thai listings in the shapes of
-Shopee's search API, Lazada's catalog JSON and product pages, and a schema.org shop (DESIGN.md,
+Shopee's search API, Lazada's catalog JSON and product pages, and a schema.org shop (ARCHITECTURE.md,
 "Marketplaces"). Loopback only.
 
     from crawler.demo_market import DemoMarket

@@ -1,6 +1,6 @@
 """How Thai sellers write things: standard claims, licence citations, brand and model forms, titles.
 
-Every form here is one a matcher must read (DESIGN.md, "Thai text: known traps"): Thai digits, AD years
+Every form here is one a matcher must read (ARCHITECTURE.md, "Thai text traps"): Thai digits, AD years
 (`TIS 2432-2012`), dropped parts and years (`มอก. 685`), a bare `มอก.` claim, `มอก.5 ช่อง` (TIS-certified,
 5 sockets — not standard 5), brands glued to Thai words (`CSCรางปลั๊กไฟ`), Thai transliterations
 (`โตชิบา`), model variants (`P-404`, `P404`, `p 404`).

@@ -1,6 +1,6 @@
 """Shopee search API page: `/api/v4/search/search_items?keyword=…&newest=…&limit=…` → listings.
 
-Shape (see DESIGN.md "Marketplaces"): `{"error": null|0, "nomore": bool, "total_count": n,
+Shape (see ARCHITECTURE.md, "Marketplaces"): `{"error": null|0, "nomore": bool, "total_count": n,
 "items": [{"item_basic": {itemid, shopid, name, price, price_min, brand, sold, historical_sold,
 item_rating{rating_star}, image, images, shop_name, shop_location, currency, …}}]}`. Prices are the
 currency unit × 100000. Some API versions put the item fields straight in `items[]`; both are read.

@@ -3,7 +3,7 @@
 Natural keys carry unique constraints so a rerun (or a retried write after a crash) updates rows
 instead of duplicating them:
 
-- `listings`: `(platform, listing_id)`, the identity of a listing across runs (DESIGN.md).
+- `listings`: `(platform, listing_id)`, the identity of a listing across runs (ARCHITECTURE.md).
 - `observations`: `(run_id, listing_key)`, what one run saw of one listing.
 - `verdicts`: `(listing_key, content_hash, registry_ref)`, one judgement per content per registry version.
 - `evidence`: `(url, sha256, fetched_at)`, one row per fetch of a response body.

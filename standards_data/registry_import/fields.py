@@ -1,6 +1,6 @@
 """Field-level checks for registry rows: each returns the canonical value or raises FieldError.
 
-The canonical forms are those of DESIGN.md ("Registry"); whatever a source file spells differently
+The canonical forms are those of standards_data/REGISTRY.md; whatever a source file spells differently
 (Thai digits, `มอก.` prefixes, BE dates, Thai licence types) is normalised here, so a file exported
 from the database imports back unchanged.
 """

@@ -1,6 +1,6 @@
 """The two header sets an officer may import, and how each row becomes a canonical registry record.
 
-- `canonical`: the project's registry CSV (DESIGN.md, "Registry"), also what `registry export` writes.
+- `canonical`: the project's registry CSV (standards_data/REGISTRY.md), also what `registry export` writes.
 - `tisi_search`: TISI's public licence search: licence no, type ทำ/นำเข้า/แสดง, issue date dd-mm-BE,
   `"<tis no> : <Thai title>"`, licensee. It carries no brand, models or status: a licence listed by
   the search is in force, so its status is `active`; a licence new to the registry gets no brand or

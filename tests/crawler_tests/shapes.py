@@ -1,4 +1,4 @@
-"""Builders of marketplace answers in the shapes the real sites serve (see DESIGN.md "Marketplaces").
+"""Builders of marketplace answers in the shapes the real sites serve (see ARCHITECTURE.md, "Marketplaces").
 
 Field names and units follow the real APIs: Shopee's `items[].item_basic` with prices × 100000 and
 `brand: "0"` for no brand; Lazada's catalog `mods.listItems[]` with string prices and
