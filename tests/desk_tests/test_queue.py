@@ -166,3 +166,31 @@ def test_bulk_decisions_then_export_and_review_import_share_the_records(
     key = _keys(dismissed)[0]
     listing = ann.get(f"/listings/{key}").text
     assert "somchai" in listing and "ใบอนุญาตถูกต้อง" in listing
+
+
+def test_a_finished_crawl_reaches_the_queue(client_for: ClientFactory, desk_db: str) -> None:
+    import time
+
+    from matchers.verdict import Verdict
+    from tests.desk_tests.conftest import REGISTRY, make_listing
+
+    ann = client_for("ann")
+    assert _total(ann.get("/queue", params={"decision": "any"}).text) == 5
+    store = HistoryStore.from_url(desk_db)
+    run_id = store.start_run("shopee", {}, REGISTRY)
+    listing = make_listing("6001", "ปลั๊กพ่วง ไม่มียี่ห้อ 5 ช่อง", "shopD", 159.0, 3)
+    store.record_observation(
+        run_id,
+        listing,
+        Verdict(listing["listing_id"], "unverifiable", "2432-2555", None, 50.0, ["x"]),
+        REGISTRY,
+    )
+    # A crawl in progress does not touch the queue...
+    assert _total(ann.get("/queue", params={"decision": "any"}).text) == 5
+    store.finish_run(run_id, {"finish_reason": "finished"})
+    # ...a finished one replaces it (rebuilt in the background: the page after next shows it). The new run
+    # saw only shopD's listing, so the queue now holds it alone.
+    deadline = time.monotonic() + 60
+    while _titles(ann.get("/queue", params={"decision": "any"}).text) != ["ปลั๊กพ่วง ไม่มียี่ห้อ 5 ช่อง"]:
+        assert time.monotonic() < deadline, "the queue was not rebuilt after the run finished"
+        time.sleep(0.2)

@@ -31,7 +31,7 @@ def screenshots_command(args: argparse.Namespace) -> int:
     from tiswatch.web.queue import ensure_fresh
 
     store = HistoryStore.from_url(args.db)
-    ensure_fresh(store)
+    ensure_fresh(store, wait=True)
     query = select(QueueRow.listing_key, QueueRow.platform, QueueRow.listing_id, QueueRow.url).order_by(
         QueueRow.sort_rank
     )

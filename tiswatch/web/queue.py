@@ -21,8 +21,8 @@ from matchers.verdict import PRIORITY
 from pipelines.store.history import HistoryStore
 from pipelines.store.models import (
     DECISIONS,
+    FINISHED,
     NEEDS_INFO,
-    Observation,
     ReviewDecision,
     Run,
 )
@@ -90,12 +90,13 @@ def _set_setting(session: Session, name: str, value: str) -> None:
 
 
 def history_fingerprint(session: Session) -> str:
-    """Changes whenever a crawl wrote something the queue depends on; a few index lookups."""
-    runs = session.execute(
-        select(func.max(Run.id), func.max(Run.finished_at), func.count(Run.finished_at))
+    """Changes whenever the set of finished runs changes (a run finished, or a resumed run reopened): the
+    queue is built from finished runs only, so a crawl in progress does not make it stale. A few index
+    lookups."""
+    finished = session.execute(
+        select(func.max(Run.id), func.max(Run.finished_at), func.count(Run.id)).where(Run.status == FINISHED)
     ).one()
-    observations = session.execute(select(func.max(Observation.id))).scalar()
-    return f"{runs[0]}|{runs[1]}|{runs[2]}|{observations}"
+    return f"{finished[0]}|{finished[1]}|{finished[2]}"
 
 
 def _latest_decisions(session: Session, after_id: int = 0) -> dict[int, ReviewDecision]:
@@ -190,23 +191,32 @@ def sync_decisions(session: Session) -> None:
     _set_setting(session, DECISION_MARK, str(max(decision.id for decision in newer.values())))
 
 
-def ensure_fresh(store: HistoryStore) -> str:
-    """Rebuild the queue if a crawl wrote since the last build; pick up decisions made elsewhere.
-    Returns the history's fingerprint (what the queue was built from)."""
+def _rebuild_if_stale(store: HistoryStore) -> None:
+    with _refresh_lock:
+        with store.session() as session:
+            stale = _setting(session, FINGERPRINT) != history_fingerprint(session)
+        if stale:
+            rebuild_queue(store)
+
+
+def ensure_fresh(store: HistoryStore, *, wait: bool = False) -> str:
+    """Keep the queue in step with the history; returns the history's fingerprint.
+
+    Decisions made elsewhere (`tiswatch review import`, another server) are applied at once. A queue
+    that was never built is built before returning; one made stale by a finished crawl is rebuilt in a
+    background thread (pages show the previous queue meanwhile) unless `wait`."""
     with store.session() as session, session.begin():
         fingerprint = history_fingerprint(session)
-        stale = _setting(session, FINGERPRINT) != fingerprint
-        if not stale:
-            sync_decisions(session)
-            return fingerprint
-    if stale:
-        with _refresh_lock:
-            with store.session() as session:
-                stale = _setting(session, FINGERPRINT) != history_fingerprint(session)
-            if stale:
-                rebuild_queue(store)
-    with store.session() as session, session.begin():
+        built = _setting(session, FINGERPRINT)
         sync_decisions(session)
+    if built == fingerprint:
+        return fingerprint
+    if wait or built is None:
+        _rebuild_if_stale(store)
+    elif not _refresh_lock.locked():
+        threading.Thread(
+            target=_rebuild_if_stale, args=(store,), name="desk-queue-rebuild", daemon=True
+        ).start()
     return fingerprint
 
 
@@ -227,6 +237,8 @@ def _filtered(query: Any, filters: QueueFilters, username: str) -> Any:
         query = query.where(or_(QueueRow.seller_id == filters.seller, QueueRow.seller_name == filters.seller))
     if filters.mark in MARK_FILTERS:
         query = query.where(QueueRow.mark == MARK_FILTERS[filters.mark])
+    else:  # listings gone from the market are shown only when asked for
+        query = query.where(QueueRow.mark != GONE)
     if filters.decision == OPEN:
         query = query.where(QueueRow.decision.in_(("", NEEDS_INFO)))
     elif filters.decision == UNDECIDED:
