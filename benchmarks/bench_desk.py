@@ -166,7 +166,7 @@ def _queue_requests(count: int) -> list[dict[str, str]]:
         elif kind == 3:
             mixes.append({"q": random.choice(("หมวกกันน็อค", "ปลั๊กพ่วง", "X-4242", "กาต้มน้ำ"))})
         elif kind == 4:
-            mixes.append({"page": str(random.randint(2, 2000))})
+            mixes.append({"page": str(random.randint(2, 200))})  # 200 pages of 50: the pageable depth
         elif kind == 5:
             mixes.append({"seller": str(70_000_000 + random.randint(0, 1999))})
         elif kind == 6:

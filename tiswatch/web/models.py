@@ -17,6 +17,7 @@ ADMIN = "admin"
 ROLES = (INVESTIGATOR, OFFICER, ADMIN)
 # A role may do what every role before it in ROLES may do.
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
+SEARCH_TEXT_MAX = 500
 
 
 class DeskUser(Base):
@@ -54,7 +55,7 @@ class QueueRow(Base):
     __tablename__ = "desk_queue"
 
     listing_key: Mapped[int] = mapped_column(ForeignKey("listings.id"), primary_key=True)
-    sort_rank: Mapped[int] = mapped_column(Integer, index=True)
+    sort_rank: Mapped[int] = mapped_column(Integer)
     run_id: Mapped[int] = mapped_column(Integer)
     spider: Mapped[str] = mapped_column(String(100))
     platform: Mapped[str] = mapped_column(String(100))
@@ -75,7 +76,8 @@ class QueueRow(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     evidence_sha256: Mapped[str] = mapped_column(String(64))
     search_text: Mapped[str] = mapped_column(Text)
-    """Title, seller, listing id, brand and licence, case-folded with Thai digits as Arabic ones."""
+    """Title, seller, listing id, brand and licence, case-folded with Thai digits as Arabic ones; at most
+    `SEARCH_TEXT_MAX` characters (it is in a B-tree index, whose entries PostgreSQL limits to ~2.7 kB)."""
     decision: Mapped[str] = mapped_column(String(32))
     """The listing's current decision (`` when none), kept in step with `review_decisions`."""
     decision_id: Mapped[int | None] = mapped_column(Integer)

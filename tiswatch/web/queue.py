@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from matchers.verdict import PRIORITY
@@ -35,9 +35,12 @@ from pipelines.store.report import (
     compare_runs,
     normalise_title,
 )
-from tiswatch.web.models import DeskClaim, DeskSetting, QueueRow
+from tiswatch.web.models import SEARCH_TEXT_MAX, DeskClaim, DeskSetting, QueueRow
 
 PAGE_SIZE = 50
+# Counts stop here and paging goes no deeper: past 10,000 matches an investigator narrows the filters,
+# and an unbounded count or OFFSET would cost a scan of the whole queue on every page view.
+COUNT_LIMIT = 10_000
 FINGERPRINT = "queue_fingerprint"
 DECISION_MARK = "queue_decision_id"
 
@@ -74,6 +77,8 @@ class QueuePage:
     total: int
     page: int
     pages: int
+    more: bool = False
+    """More than `total` listings match (counting stopped at COUNT_LIMIT)."""
 
 
 def _setting(session: Session, name: str) -> str | None:
@@ -125,7 +130,7 @@ def _queue_rows(store: HistoryStore, session: Session) -> list[FlagRow]:
 
 def _search_text(row: FlagRow) -> str:
     parts = (row.title, row.seller_name, row.seller_id, row.listing_id, row.brand, row.licence_no or "")
-    return normalise_title(" ".join(part for part in parts if part))
+    return normalise_title(" ".join(part for part in parts if part))[:SEARCH_TEXT_MAX]
 
 
 def rebuild_queue(store: HistoryStore) -> int:
@@ -172,6 +177,9 @@ def rebuild_queue(store: HistoryStore) -> int:
             session.execute(insert(QueueRow), values[start : start + 5000])
         _set_setting(session, FINGERPRINT, fingerprint)
         _set_setting(session, DECISION_MARK, str(last_decision))
+    # Fresh statistics let the planner choose between the scan index and the selective ones.
+    with store.engine.begin() as connection:
+        connection.execute(text("ANALYZE desk_queue"))
     return len(values)
 
 
@@ -261,21 +269,22 @@ def query_queue(
         DeskClaim, DeskClaim.listing_key == QueueRow.listing_key
     )
     query = _filtered(base, filters, username)
-    count_query = _filtered(
-        select(func.count())
-        .select_from(QueueRow)
-        .outerjoin(DeskClaim, DeskClaim.listing_key == QueueRow.listing_key),
-        filters,
-        username,
-    )
-    total = int(session.execute(count_query).scalar_one())
-    pages = max(1, -(-total // page_size))
+    matching = select(QueueRow.listing_key)
+    if filters.mine:  # the claims table only when the filter needs it: a join per row costs
+        matching = matching.join(DeskClaim, DeskClaim.listing_key == QueueRow.listing_key)
+    capped = _filtered(matching, filters, username).limit(COUNT_LIMIT + 1).subquery()
+    total = int(session.execute(select(func.count()).select_from(capped)).scalar_one())
+    pages = max(1, -(-min(total, COUNT_LIMIT) // page_size))
     page = min(max(1, filters.page), pages)
     found = session.execute(
         query.order_by(QueueRow.sort_rank).offset((page - 1) * page_size).limit(page_size)
     )
     return QueuePage(
-        rows=[(row, assignee or "") for row, assignee in found], total=total, page=page, pages=pages
+        rows=[(row, assignee or "") for row, assignee in found],
+        total=min(total, COUNT_LIMIT),
+        page=page,
+        pages=pages,
+        more=total > COUNT_LIMIT,
     )
 
 
