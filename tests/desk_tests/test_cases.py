@@ -94,3 +94,27 @@ def test_case_file_as_pdf(sqlite_client_for: ClientFactory) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-") and len(response.content) > 5000
+
+
+def test_officer_imports_a_registry_file(sqlite_client_for: ClientFactory) -> None:
+    from pathlib import Path as _Path
+
+    olga = sqlite_client_for("olga")
+    token = csrf_of(olga.get("/registry/import").text)
+    sample = (_Path(__file__).resolve().parents[2] / "standards_data" / "sample_registry.csv").read_bytes()
+    response = olga.post(
+        "/registry/import",
+        data={"csrf_token": token, "mode": "replace"},
+        files={"file": ("sample_registry.csv", sample, "text/csv")},
+    )
+    assert response.status_code == 200 and "registry version 1:" in response.text
+    broken = olga.post(
+        "/registry/import",
+        data={"csrf_token": token, "mode": "update"},
+        files={"file": ("broken.csv", "licence_no,status\nท1-1/1,maybe\n".encode(), "text/csv")},
+    )
+    assert broken.status_code == 400 and "nothing was imported" in broken.text
+    assert "broken.csv" in broken.text
+    assert re.search(
+        r'id="registry">version 1: [\d,]+ licences, imported [^<]* by olga', olga.get("/dashboard").text
+    )

@@ -130,3 +130,12 @@ def test_logout_ends_the_session(sqlite_client_for: ClientFactory) -> None:
     response = ann.post("/logout", data={"csrf_token": token}, follow_redirects=False)
     assert response.status_code == 303
     assert ann.get("/queue").url.path == "/login"
+
+
+def test_the_desk_leaves_other_routes_alone(sqlite_client_for: ClientFactory) -> None:
+    """The check API shares the server: the desk's login redirect, cookies and headers are not its."""
+    client = sqlite_client_for(None)
+    response = client.get("/api/v1/check", headers={"X-API-Key": "k"}, follow_redirects=False)
+    assert response.status_code != 303
+    assert "set-cookie" not in response.headers and "content-security-policy" not in response.headers
+    assert "content-security-policy" in client.get("/login").headers

@@ -9,7 +9,6 @@ requests are untouched.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from fastapi import Request
@@ -31,15 +30,6 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from tiswatch.server import ServerConfig
-
-# Pages must not be framed by other sites, and scripts come from this server only (htmx is vendored).
-SECURITY_HEADERS = {
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-    "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
-}
 
 
 def install(app: FastAPI, config: ServerConfig) -> None:
@@ -64,30 +54,3 @@ def install(app: FastAPI, config: ServerConfig) -> None:
     @app.exception_handler(CsrfRejected)
     def _csrf(request: Request, _: Exception) -> Response:
         return Response("Rejected: missing or wrong CSRF token (reload the page).", status_code=403)
-
-    desk_prefixes = (
-        "/login",
-        "/logout",
-        "/queue",
-        "/listings",
-        "/evidence",
-        "/screenshots",
-        "/sellers",
-        "/takedown",
-        "/dashboard",
-        "/admin",
-        "/registry",
-        "/lang",
-        "/static",
-    )
-
-    @app.middleware("http")
-    async def _security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response: Response = await call_next(request)
-        # Only the desk's pages: the check API sets its own headers.
-        if request.url.path == "/" or request.url.path.startswith(desk_prefixes):
-            for name, value in SECURITY_HEADERS.items():
-                response.headers.setdefault(name, value)
-        return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
+from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
@@ -22,6 +24,31 @@ from tiswatch.web.models import DeskUser
 PACKAGE_DIR = Path(__file__).resolve().parent
 LANGUAGES = ("th", "en")
 LANG_COOKIE = "tiswatch_lang"
+
+
+# Pages must not be framed by other sites, and scripts come from this server only (htmx is vendored).
+SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+    "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+}
+
+
+class DeskRoute(APIRoute):
+    """A route of the desk: its responses carry the security headers (the check API's do not)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def with_headers(request: Request) -> Response:
+            response = await handler(request)
+            for name, value in SECURITY_HEADERS.items():
+                response.headers.setdefault(name, value)
+            return response
+
+        return with_headers
 
 
 class LoginRequired(Exception):
@@ -140,10 +167,13 @@ def render(
     desk = desk_of(request)
     lang = language(request)
     labels = desk.labels
+    # Error pages come from exception handlers, outside DeskRoute: the headers are set here too.
 
     def t(key: str) -> str:
         entry = labels.get(key)
         return entry.get(lang, entry.get("en", key)) if entry else key
 
     base = {"user": user, "lang": lang, "t": t, "request_path": request.url.path}
-    return desk.templates.TemplateResponse(request, name, base | context, status_code=status_code)
+    response = desk.templates.TemplateResponse(request, name, base | context, status_code=status_code)
+    response.headers.update(SECURITY_HEADERS)
+    return response

@@ -18,6 +18,7 @@ from tiswatch.web.auth import (
 from tiswatch.web.desk import (
     LANG_COOKIE,
     LANGUAGES,
+    DeskRoute,
     desk_of,
     render,
     require_csrf,
@@ -26,7 +27,7 @@ from tiswatch.web.desk import (
     session_user,
 )
 
-router = APIRouter()
+router = APIRouter(route_class=DeskRoute)
 
 
 def _secure(request: Request) -> bool:

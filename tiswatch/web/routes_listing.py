@@ -11,10 +11,10 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from pipelines.store.models import DECISIONS, Evidence, Screenshot
 from tiswatch.web.decisions import DecisionRequest, record_decisions
-from tiswatch.web.desk import desk_of, render, require_csrf, require_user
+from tiswatch.web.desk import DeskRoute, desk_of, render, require_csrf, require_user
 from tiswatch.web.listing import evidence_text, load_listing
 
-router = APIRouter()
+router = APIRouter(route_class=DeskRoute)
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 

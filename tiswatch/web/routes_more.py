@@ -25,12 +25,12 @@ from tiswatch.web.cases import (
     takedown_xlsx,
 )
 from tiswatch.web.dashboard import build_dashboard
-from tiswatch.web.desk import PACKAGE_DIR, desk_of, render, require_csrf, require_user
+from tiswatch.web.desk import PACKAGE_DIR, DeskRoute, desk_of, render, require_csrf, require_user
 from tiswatch.web.models import ADMIN, OFFICER, ROLES, DeskUser
 from tiswatch.web.pdf import browser_path, html_to_pdf
 from tiswatch.web.queue import ensure_fresh
 
-router = APIRouter()
+router = APIRouter(route_class=DeskRoute)
 
 
 def _users_page(request: Request, message: str = "", status_code: int = 200) -> Response:

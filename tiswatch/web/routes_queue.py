@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from pipelines.store.models import DECISIONS
 from tiswatch.web.decisions import DecisionRequest, record_decisions
-from tiswatch.web.desk import desk_of, render, require_csrf, require_user
+from tiswatch.web.desk import DeskRoute, desk_of, render, require_csrf, require_user
 from tiswatch.web.models import OFFICER, DeskUser
 from tiswatch.web.queue import (
     DECISION_STATES,
@@ -22,7 +22,7 @@ from tiswatch.web.queue import (
     query_queue,
 )
 
-router = APIRouter()
+router = APIRouter(route_class=DeskRoute)
 
 
 def _filters(request: Request) -> QueueFilters:
