@@ -194,3 +194,24 @@ def test_a_finished_crawl_reaches_the_queue(client_for: ClientFactory, desk_db: 
     while _titles(ann.get("/queue", params={"decision": "any"}).text) != ["ปลั๊กพ่วง ไม่มียี่ห้อ 5 ช่อง"]:
         assert time.monotonic() < deadline, "the queue was not rebuilt after the run finished"
         time.sleep(0.2)
+
+
+def test_a_decision_made_on_other_content_leaves_the_listing_open(
+    client_for: ClientFactory, desk_db: str
+) -> None:
+    """Like the export: a dismissal holds while the listing is unchanged; one made on an older content
+    (the seller edited the listing since) puts it back in the open queue."""
+    from pipelines.store import NewDecision
+
+    ann = client_for("ann")
+    store = HistoryStore.from_url(desk_db)
+    keys = store.listing_keys([("shopee", "shopB.5002"), ("shopee", "shopB.5005")])
+    store.record_decisions(
+        [
+            NewDecision(keys[("shopee", "shopB.5002")], "dismissed", "", "0" * 64, "flagged.xlsx row 3"),
+            NewDecision(keys[("shopee", "shopB.5005")], "dismissed", "", "", "flagged.xlsx row 2"),
+        ],
+        "somchai",
+    )
+    assert _titles(ann.get("/queue", params={"decision": "dismissed"}).text) == ["เตารีดไฟฟ้า ST-2 1600W"]
+    assert "หมวกกันน็อค ครึ่งใบ วินเทจ ไม่มีมอก." in _titles(ann.get("/queue").text)

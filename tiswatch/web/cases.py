@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from pipelines.exports.columns import reasons_in_words
 from pipelines.exports.flagged_csv import csv_cell
-from pipelines.store.models import CONFIRMED, Evidence, ListingRecord, Observation, Verdict
+from pipelines.store.models import CONFIRMED, Evidence, ListingRecord, Observation, Screenshot, Verdict
 from tiswatch.web.listing import ListingFacts, load_listing
 from tiswatch.web.models import QueueRow
-from tiswatch.web.queue import _latest_decisions
+from tiswatch.web.queue import latest_decisions
 
 TAKEDOWN_COLUMNS = (
     "url",
@@ -90,7 +90,7 @@ def png_data_uri(path: str) -> str:
 def takedown_rows(session: Session, platform: str) -> list[dict[str, Any]]:
     """Every listing of `platform` whose current decision is `confirmed`, with its standard, reason and
     evidence hash, oldest confirmation first."""
-    confirmed = {key: d for key, d in _latest_decisions(session).items() if d.decision == CONFIRMED}
+    confirmed = {key: d for key, d in latest_decisions(session).items() if d.decision == CONFIRMED}
     rows: list[dict[str, Any]] = []
     keys = sorted(confirmed)
     for start in range(0, len(keys), 500):
@@ -108,8 +108,6 @@ def takedown_rows(session: Session, platform: str) -> list[dict[str, Any]]:
         for listing, verdict, evidence in session.execute(query):
             decision = confirmed[listing.id]
             queue = session.get(QueueRow, listing.id)
-            from pipelines.store.models import Screenshot
-
             shot = session.execute(
                 select(Screenshot.sha256)
                 .where(Screenshot.listing_key == listing.id)

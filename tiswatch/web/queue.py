@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, text, update
+from sqlalchemy import delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from matchers.verdict import PRIORITY
@@ -104,7 +104,7 @@ def history_fingerprint(session: Session) -> str:
     return f"{finished[0]}|{finished[1]}|{finished[2]}"
 
 
-def _latest_decisions(session: Session, after_id: int = 0) -> dict[int, ReviewDecision]:
+def latest_decisions(session: Session, after_id: int = 0) -> dict[int, ReviewDecision]:
     query = select(ReviewDecision).order_by(ReviewDecision.decided_at, ReviewDecision.id)
     if after_id:
         query = query.where(ReviewDecision.id > after_id)
@@ -128,6 +128,14 @@ def _queue_rows(store: HistoryStore, session: Session) -> list[FlagRow]:
     return sorted(rows.values(), key=FlagRow.sort_key)
 
 
+def _effective(decision: ReviewDecision | None, content_hash: str) -> str:
+    """The decision as it stands for this content: like the export, a decision made on other content
+    (the listing changed since) leaves the listing undecided, so a changed listing comes back to the queue."""
+    if decision is None or decision.content_hash not in ("", content_hash):
+        return ""
+    return decision.decision
+
+
 def _search_text(row: FlagRow) -> str:
     parts = (row.title, row.seller_name, row.seller_id, row.listing_id, row.brand, row.licence_no or "")
     return normalise_title(" ".join(part for part in parts if part))[:SEARCH_TEXT_MAX]
@@ -137,7 +145,7 @@ def rebuild_queue(store: HistoryStore) -> int:
     """Rebuild `desk_queue` from the history; returns the number of rows."""
     with store.session() as session:
         flag_rows = _queue_rows(store, session)
-        decisions = _latest_decisions(session)
+        decisions = latest_decisions(session)
         fingerprint = history_fingerprint(session)
         last_decision = session.execute(select(func.max(ReviewDecision.id))).scalar() or 0
     values: list[dict[str, Any]] = []
@@ -167,7 +175,7 @@ def rebuild_queue(store: HistoryStore) -> int:
                 "content_hash": row.content_hash,
                 "evidence_sha256": row.evidence_sha256,
                 "search_text": _search_text(row),
-                "decision": decision.decision if decision else "",
+                "decision": _effective(decision, row.content_hash),
                 "decision_id": decision.id if decision else None,
             }
         )
@@ -187,15 +195,14 @@ def sync_decisions(session: Session) -> None:
     """Bring the queue's decision columns up to the newest `review_decisions` rows (in `session`'s
     transaction)."""
     mark = int(_setting(session, DECISION_MARK) or 0)
-    newer = _latest_decisions(session, after_id=mark)
+    newer = latest_decisions(session, after_id=mark)
     if not newer:
         return
     for key, decision in newer.items():
-        session.execute(
-            update(QueueRow)
-            .where(QueueRow.listing_key == key)
-            .values(decision=decision.decision, decision_id=decision.id)
-        )
+        row = session.get(QueueRow, key)
+        if row is not None:
+            row.decision = _effective(decision, row.content_hash)
+            row.decision_id = decision.id
     _set_setting(session, DECISION_MARK, str(max(decision.id for decision in newer.values())))
 
 
