@@ -185,10 +185,19 @@ def rebuild_queue(store: HistoryStore) -> int:
             session.execute(insert(QueueRow), values[start : start + 5000])
         _set_setting(session, FINGERPRINT, fingerprint)
         _set_setting(session, DECISION_MARK, str(last_decision))
-    # Fresh statistics let the planner choose between the scan index and the selective ones.
-    with store.engine.begin() as connection:
-        connection.execute(text("ANALYZE desk_queue"))
+    _analyze(store)
     return len(values)
+
+
+def _analyze(store: HistoryStore) -> None:
+    """Fresh statistics let the planner choose between the scan index and the selective ones; on
+    PostgreSQL, VACUUM also marks the new rows all-visible, which index-only scans need."""
+    if store.engine.dialect.name == "postgresql":
+        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE desk_queue"))
+    else:
+        with store.engine.begin() as connection:
+            connection.execute(text("ANALYZE desk_queue"))
 
 
 def sync_decisions(session: Session) -> None:
@@ -272,22 +281,33 @@ def _filtered(query: Any, filters: QueueFilters, username: str) -> Any:
 def query_queue(
     session: Session, filters: QueueFilters, username: str, page_size: int = PAGE_SIZE
 ) -> QueuePage:
-    base = select(QueueRow, DeskClaim.assignee).outerjoin(
-        DeskClaim, DeskClaim.listing_key == QueueRow.listing_key
-    )
-    query = _filtered(base, filters, username)
-    matching = select(QueueRow.listing_key)
-    if filters.mine:  # the claims table only when the filter needs it: a join per row costs
-        matching = matching.join(DeskClaim, DeskClaim.listing_key == QueueRow.listing_key)
-    capped = _filtered(matching, filters, username).limit(COUNT_LIMIT + 1).subquery()
+    def matching(column: Any) -> Any:
+        query = select(column)
+        if filters.mine:  # the claims table only when the filter needs it: a join per row costs
+            query = query.join(DeskClaim, DeskClaim.listing_key == QueueRow.listing_key)
+        return _filtered(query, filters, username)
+
+    # Count and page keys read only columns of the scan index (see migration 0006_desk): index-only.
+    capped = matching(QueueRow.sort_rank).limit(COUNT_LIMIT + 1).subquery()
     total = int(session.execute(select(func.count()).select_from(capped)).scalar_one())
     pages = max(1, -(-min(total, COUNT_LIMIT) // page_size))
     page = min(max(1, filters.page), pages)
+    keys = list(
+        session.execute(
+            matching(QueueRow.listing_key)
+            .order_by(QueueRow.sort_rank)
+            .offset((page - 1) * page_size)
+            .limit(page_size)
+        ).scalars()
+    )
     found = session.execute(
-        query.order_by(QueueRow.sort_rank).offset((page - 1) * page_size).limit(page_size)
+        select(QueueRow, DeskClaim.assignee)
+        .outerjoin(DeskClaim, DeskClaim.listing_key == QueueRow.listing_key)
+        .where(QueueRow.listing_key.in_(keys))
+        .order_by(QueueRow.sort_rank)
     )
     return QueuePage(
-        rows=[(row, assignee or "") for row, assignee in found],
+        rows=[(row, assignee or "") for row, assignee in found] if keys else [],
         total=min(total, COUNT_LIMIT),
         page=page,
         pages=pages,

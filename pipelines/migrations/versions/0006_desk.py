@@ -32,6 +32,7 @@ SCAN_INDEX_COLUMNS = [
     "run_id",
     "seller_id",
     "search_text",
+    "listing_key",
 ]
 SELECTIVE_COLUMNS = ("tis_number", "seller_id", "seller_name", "run_id")
 
@@ -87,7 +88,8 @@ def upgrade() -> None:
         sa.Column("decision_id", sa.Integer(), nullable=True),
     )
     # The queue page walks this index in priority order and checks the usual filters (and the search text)
-    # on the index entries, touching table rows only for the page it shows; counts read it alone.
+    # on the index entries: the page's keys and the count come from the index alone (an index-only scan),
+    # table rows are read for the 50 listings shown.
     op.create_index("ix_desk_queue_scan", "desk_queue", SCAN_INDEX_COLUMNS)
     # Selective filters go straight to their rows.
     for column in SELECTIVE_COLUMNS:
