@@ -67,10 +67,14 @@ def fill(db_url: str, flagged: int, seed: int = 15) -> float:
             numbers = range(start, min(start + batch, flagged))
             listings, verdicts, observations = [], [], []
             for number in numbers:
-                product, standard = PRODUCTS[number % len(PRODUCTS)]
-                platform = PLATFORMS[number % len(PLATFORMS)]
-                shop = f"{70_000_000 + number % 2000}"
-                title = f"{product} รุ่น X-{number} ส่งไว ราคาถูก ร้าน {number % 2000}"
+                # Drawn independently: product, platform, seller and verdict are not tied to each other
+                # (a modulo pattern would put all of one product at one verdict, far down the queue).
+                product, standard = random.choice(PRODUCTS)
+                platform = random.choice(PLATFORMS)
+                seller = random.randrange(2000)
+                verdict = random.choice(VERDICTS)
+                shop = f"{70_000_000 + seller}"
+                title = f"{product} รุ่น X-{number} ส่งไว ราคาถูก ร้าน {seller}"
                 digest = uuid.UUID(int=random.getrandbits(128)).hex + "0" * 32
                 price = round(random.uniform(59, 4999), 2)
                 sold = random.randint(0, 3000)
@@ -83,7 +87,7 @@ def fill(db_url: str, flagged: int, seed: int = 15) -> float:
                         "url": f"https://{platform}.example/product/{shop}/{number}",
                         "title": title,
                         "seller_id": shop,
-                        "seller_name": f"ร้านที่ {number % 2000}",
+                        "seller_name": f"ร้านที่ {seller}",
                         "content_hash": digest,
                         "first_seen_at": now - timedelta(days=number % 30),
                         "last_seen_at": now,
@@ -98,12 +102,12 @@ def fill(db_url: str, flagged: int, seed: int = 15) -> float:
                         "content_hash": digest,
                         "registry_ref": REGISTRY.ref,
                         "registry_version": None,
-                        "verdict": VERDICTS[number % 3],
+                        "verdict": verdict,
                         "flagged": True,
                         "tis_number": standard,
                         "licence_no": None,
                         "score": 60.0,
-                        "reasons": ["brand_field", f"Judged {VERDICTS[number % 3]} (bench)."],
+                        "reasons": ["brand_field", f"Judged {verdict} (bench)."],
                         "judged_at": now,
                     }
                 )
@@ -126,7 +130,7 @@ def fill(db_url: str, flagged: int, seed: int = 15) -> float:
                             "sold": sold,
                             "brand": "",
                             "seller_id": shop,
-                            "seller_name": f"ร้านที่ {number % 2000}",
+                            "seller_name": f"ร้านที่ {seller}",
                             "description": "สินค้าพร้อมส่ง รับประกัน 1 ปี",
                             "attributes": {"วัสดุ": "พลาสติก"},
                         },

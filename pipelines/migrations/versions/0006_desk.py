@@ -94,6 +94,7 @@ def upgrade() -> None:
     # Selective filters go straight to their rows.
     for column in SELECTIVE_COLUMNS:
         op.create_index(f"ix_desk_queue_{column}_rank", "desk_queue", [column, "sort_rank"])
+    _trigram_search_index()
     op.create_table(
         "screenshots",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -107,8 +108,28 @@ def upgrade() -> None:
     op.create_index("ix_screenshots_listing_time", "screenshots", ["listing_key", "taken_at"])
 
 
+def _trigram_search_index() -> None:
+    """On PostgreSQL, a trigram index serves the queue's substring search (`LIKE '%…%'`, Thai included)
+    without reading every row. pg_trgm ships with PostgreSQL (contrib); where it cannot be created (no
+    rights, no contrib) the search still works, by scanning."""
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    savepoint = bind.begin_nested()
+    try:
+        bind.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        bind.exec_driver_sql(
+            "CREATE INDEX ix_desk_queue_search_trgm ON desk_queue USING gin (search_text gin_trgm_ops)"
+        )
+    except sa.exc.DBAPIError:
+        savepoint.rollback()
+    else:
+        savepoint.commit()
+
+
 def downgrade() -> None:
     op.drop_table("screenshots")
+    op.execute("DROP INDEX IF EXISTS ix_desk_queue_search_trgm")
     for column in SELECTIVE_COLUMNS:
         op.drop_index(f"ix_desk_queue_{column}_rank", "desk_queue")
     op.drop_index("ix_desk_queue_scan", "desk_queue")
