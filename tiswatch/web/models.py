@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pipelines.store.types import UTCDateTime
@@ -18,6 +18,21 @@ ROLES = (INVESTIGATOR, OFFICER, ADMIN)
 # A role may do what every role before it in ROLES may do.
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 SEARCH_TEXT_MAX = 500
+# The queue's indexes (migration 0006_desk): one walked in priority order with the usual filters and the
+# search text on its entries, and one per selective filter.
+SCAN_INDEX_COLUMNS = (
+    "sort_rank",
+    "mark",
+    "decision",
+    "verdict",
+    "platform",
+    "tis_number",
+    "run_id",
+    "seller_id",
+    "search_text",
+    "listing_key",
+)
+SELECTIVE_COLUMNS = ("tis_number", "seller_id", "seller_name", "run_id")
 
 
 class DeskUser(Base):
@@ -53,6 +68,18 @@ class QueueRow(Base):
     """One flagged listing of the latest runs, as the export shows it, with a precomputed priority rank."""
 
     __tablename__ = "desk_queue"
+    # As migration 0006_desk builds them (see there why); the search index is a trigram index on
+    # PostgreSQL, a plain one elsewhere.
+    __table_args__ = (
+        Index("ix_desk_queue_scan", *SCAN_INDEX_COLUMNS),
+        *(Index(f"ix_desk_queue_{column}_rank", column, "sort_rank") for column in SELECTIVE_COLUMNS),
+        Index(
+            "ix_desk_queue_search",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ),
+    )
 
     listing_key: Mapped[int] = mapped_column(ForeignKey("listings.id"), primary_key=True)
     sort_rank: Mapped[int] = mapped_column(Integer)
