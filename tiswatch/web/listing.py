@@ -20,7 +20,7 @@ from pipelines.store.models import (
     Verdict,
 )
 from standards_data.catalogue import Standard, mandatory_standards
-from standards_data.registry_store import licence_history
+from standards_data.registry_store import current_version_id, licence_history
 from tiswatch.web.models import DeskClaim, QueueRow
 
 # The raw page is shown as text; a larger body is cut here (the gzip file stays whole in the evidence).
@@ -78,9 +78,12 @@ def latest_decision(session: Session, listing_key: int) -> ReviewDecision | None
 def _licence_status(session: Session, licence_no: str | None) -> str:
     if not licence_no:
         return ""
-    entries = licence_history(session.get_bind(), licence_no)  # type: ignore[arg-type]
+    engine = session.get_bind()
+    entries = licence_history(engine, licence_no)  # type: ignore[arg-type]
     if not entries:
-        return "not_in_registry"
+        # "Not in the registry" only means something when a registry was imported into this database
+        # (a crawl may have matched against a CSV file instead; the reasons then say what it found).
+        return "not_in_registry" if current_version_id(engine) is not None else ""  # type: ignore[arg-type]
     latest = entries[-1]
     return latest.licence.status if latest.valid_to is None else "ended"
 
