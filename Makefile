@@ -18,7 +18,10 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/tiswatch demo --out out
 
+# As root, also Debian's chromium and Thai fonts for the review desk's browser tests (.ci/browser.sh
+# installs only what is missing); otherwise those tests skip (or fail under CI=true).
 test: install
+	@if [ "$$(id -u)" -eq 0 ]; then .ci/browser.sh || echo "make: chromium not installed; browser tests will skip"; fi
 	$(BIN)/python -m pytest
 
 # The inner loop: everything but the subprocess crawls, browsers and service clusters (marked slow).

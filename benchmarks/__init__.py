@@ -7,6 +7,7 @@
     python -m benchmarks.bench_cluster          # campaign throughput with 1, 2, 3 workers (Redis)
     python -m benchmarks.bench_api              # check API: checks/s and latency, start-up
     python -m benchmarks.bench_pairs --dataset D # product-pair matcher on a public benchmark
+    python -m benchmarks.bench_desk             # review desk: queue and listing page times at 100,000 flags
 
 Figures are written into README.md with the command that printed them; tests never assert figures.
 """

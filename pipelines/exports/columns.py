@@ -81,6 +81,10 @@ def reason_details(reasons: list[str]) -> str:
     return "; ".join(detail or code.replace("_", " ") for code, detail in _split(reasons)[0])
 
 
+def screenshot_file(sha256: str) -> str:
+    return f"evidence/{sha256}.png" if sha256 else ""
+
+
 def utc_text(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
 
@@ -117,5 +121,7 @@ FLAGGED_COLUMNS: tuple[Column, ...] = (
     Column("run_id", 7, lambda row, rank: row.run_id, "int"),
     Column("content_hash", 20, lambda row, rank: row.content_hash),
     Column("case_id", 15, lambda row, rank: row.case_id),
+    # A link to the screenshot copied next to the workbook (evidence/<sha256>.png, see the manifest).
+    Column("screenshot", 30, lambda row, rank: screenshot_file(row.screenshot_sha256), "file"),
 )
 FLAGGED_HEADERS = tuple(column.header for column in FLAGGED_COLUMNS)

@@ -18,7 +18,32 @@ from pipelines.exports.job import ExportJob
 from pipelines.store.report import FlagRow
 from standards_data.outside_text import spreadsheet_row
 
-MANIFEST_COLUMNS = ("sha256", "file", "size_bytes", "fetched_at", "url", "platform", "listing_id", "status")
+MANIFEST_COLUMNS = (
+    "sha256",
+    "file",
+    "size_bytes",
+    "fetched_at",
+    "url",
+    "platform",
+    "listing_id",
+    "status",
+    "screenshot_sha256",
+    "screenshot_file",
+    "screenshot_taken_at",
+)
+
+
+def _screenshot_columns(row: FlagRow, evidence_dir: Path, final_dir: Path) -> list[str]:
+    """The listing's latest screenshot, copied in as `evidence/<sha256>.png` (empty when none)."""
+    if not row.screenshot_sha256:
+        return ["", "", ""]
+    name = f"{row.screenshot_sha256}.png"
+    present = _bring_in(Path(row.screenshot_path), evidence_dir / name, final_dir / name)
+    return [
+        row.screenshot_sha256,
+        f"evidence/{name}" if present else f"file missing: {row.screenshot_path}",
+        utc_text(row.screenshot_taken_at),
+    ]
 
 
 def _bring_in(source: Path, target: Path, final: Path) -> Path | None:
@@ -48,7 +73,10 @@ def write_evidence_manifest(rows: Sequence[FlagRow], path: Path, final_dir: Path
             if not row.evidence_sha256:
                 writer.writerow(
                     spreadsheet_row(
-                        ["", "", "", "", row.url, row.platform, row.listing_id, "no evidence recorded"]
+                        [
+                            *("", "", "", "", row.url, row.platform, row.listing_id, "no evidence recorded"),
+                            *_screenshot_columns(row, evidence_dir, final_dir),
+                        ]
                     )
                 )
                 continue
@@ -65,6 +93,7 @@ def write_evidence_manifest(rows: Sequence[FlagRow], path: Path, final_dir: Path
                         row.platform,
                         row.listing_id,
                         "ok" if present else f"file missing: {row.evidence_path}",
+                        *_screenshot_columns(row, evidence_dir, final_dir),
                     ]
                 )
             )

@@ -7,6 +7,7 @@ Every sheet has a frozen, bold header row, filters and set column widths.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -48,11 +49,18 @@ def _excel_value(value: Any) -> Any:
     return value
 
 
+_EVIDENCE_FILE = re.compile(r"^evidence/[0-9a-f]{64}\.png$")
+
+
 def _cell(sheet: Any, value: Any, kind: str = "text") -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=_excel_value(value))
     if isinstance(cell.value, str):
         cell.data_type = "s"  # text from outside is never a formula, whatever it starts with
     if kind == "url" and isinstance(cell.value, str) and cell.value.startswith(("http://", "https://")):
+        cell.hyperlink = cell.value
+        cell.font = LINK_FONT
+    elif kind == "file" and isinstance(cell.value, str) and _EVIDENCE_FILE.match(cell.value):
+        # Only the export's own evidence files: a relative link opens the copy next to the workbook.
         cell.hyperlink = cell.value
         cell.font = LINK_FONT
     elif kind in NUMBER_FORMATS and cell.value is not None:

@@ -212,3 +212,19 @@ class ReviewDecision(Base):
     """The content the decision was made on: a dismissal holds only while the content is unchanged."""
     source: Mapped[str] = mapped_column(Text, default="")
     """Where the decision came from (`flagged.xlsx row 7`)."""
+
+
+class Screenshot(Base):
+    """A full-page screenshot of a listing's page (`tiswatch evidence screenshots`): a PNG named by its
+    SHA-256 in the evidence folder, taken at `taken_at` (UTC). Append-only: the latest one is shown."""
+
+    __tablename__ = "screenshots"
+    __table_args__ = (Index("ix_screenshots_listing_time", "listing_key", "taken_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    listing_key: Mapped[int] = mapped_column(ForeignKey("listings.id"))
+    url: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    path: Mapped[str] = mapped_column(Text)
+    browser: Mapped[str] = mapped_column(String(200), default="")

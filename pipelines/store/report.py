@@ -45,6 +45,7 @@ from pipelines.store.models import (
     ReviewDecision,
     Run,
     RunScope,
+    Screenshot,
     Verdict,
 )
 from pipelines.store.types import utcnow
@@ -105,6 +106,10 @@ class FlagRow:
     """The re-match (and registry) that changed this listing's verdict since it was crawled, if any."""
     case_id: str = ""
     """The product's case: its listings on other platforms by the same shop share it (pipelines/cases.py)."""
+    screenshot_sha256: str = ""
+    """Latest full-page screenshot of the listing's page (`tiswatch evidence screenshots`), if any."""
+    screenshot_path: str = ""
+    screenshot_taken_at: datetime | None = None
 
     @property
     def exposure(self) -> float:
@@ -952,6 +957,21 @@ def _assign_cases(rows: list[FlagRow]) -> None:
         row.case_id = ids[(row.platform, row.listing_id)]
 
 
+def attach_screenshots(session: Session, rows: Sequence[FlagRow]) -> None:
+    """Fill the rows' screenshot fields with each listing's latest screenshot."""
+    by_key = {row.listing_key: row for row in rows}
+    keys = sorted(by_key)
+    for start in range(0, len(keys), 500):
+        query = (
+            select(Screenshot.listing_key, Screenshot.sha256, Screenshot.path, Screenshot.taken_at)
+            .where(Screenshot.listing_key.in_(keys[start : start + 500]))
+            .order_by(Screenshot.taken_at, Screenshot.id)
+        )
+        for key, sha256, path, taken_at in session.execute(query):
+            row = by_key[key]  # later screenshots overwrite earlier ones: the latest wins
+            row.screenshot_sha256, row.screenshot_path, row.screenshot_taken_at = sha256, path, taken_at
+
+
 def build_report(
     session: Session,
     decisions: dict[int, ReviewDecision],
@@ -972,6 +992,7 @@ def build_report(
             rows_by_listing[row.listing_key] = row
     rows = sorted(rows_by_listing.values(), key=FlagRow.sort_key)
     _assign_cases(rows)
+    attach_screenshots(session, rows)
     sellers = _seller_rows(session, report_runs, rows)
     confirmed = _confirmed_rows(session, report_runs, decisions)
     return Report(runs=report_runs, rows=rows, sellers=sellers, confirmed=confirmed, stale=stale)

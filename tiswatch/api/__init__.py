@@ -3,7 +3,7 @@
 Modules: `schemas` (request/answer shapes), `routes` (endpoints), `snapshot` (matcher + registry +
 vocabulary, swapped whole), `runtime` (start-up, hot swap watcher, audit writer), `answers` (verdict →
 answer, sentences in `messages.toml`), `drafts` (draft → listing dict, draft hash), `keys`,
-`rate_limit`, `audit`, `tables` (Alembic revision 0007_api), `errors` and `body_limit` (422/413 shapes).
+`rate_limit`, `audit`, `tables` (Alembic revision 0006_api), `errors` and `body_limit` (422/413 shapes).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The check API's tables: platforms' API keys and the audit log of every check.
 
-Created by the Alembic revision `0007_api` (pipelines/migrations/versions), never by `create_all`.
+Created by the Alembic revision `0006_api` (pipelines/migrations/versions), never by `create_all`.
 """
 
 from __future__ import annotations

@@ -46,6 +46,8 @@ COMMAND_MODULES = (
     "tiswatch.cli.rematch",
     "tiswatch.cli.serve",
     "tiswatch.cli.api_keys",
+    "tiswatch.cli.users",
+    "tiswatch.cli.evidence",
 )
 
 DEFAULT_DB_URL = "sqlite:///data/tiswatch.sqlite"

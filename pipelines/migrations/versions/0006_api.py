@@ -1,7 +1,7 @@
 """Check API tables of tiswatch/api/tables.py: platforms' API keys and the audit log of checks.
 
-Revision ID: 0007_api
-Revises: 0004_coverage
+Revision ID: 0006_api
+Revises: 0005_desk
 Create Date: 2026-12-03
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_api"
-down_revision = "0004_coverage"
+revision = "0006_api"
+down_revision = "0005_desk"
 branch_labels = None
 depends_on = None
 

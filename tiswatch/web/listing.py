@@ -1,0 +1,171 @@
+"""Everything the listing page shows about one listing, read from the history in a few queries."""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pipelines.store.models import (
+    Evidence,
+    ListingRecord,
+    Observation,
+    ReviewDecision,
+    Run,
+    Screenshot,
+    Verdict,
+)
+from standards_data.catalogue import Standard, mandatory_standards
+from standards_data.registry_store import current_version_id, licence_history
+from tiswatch.web.models import DeskClaim, QueueRow
+
+# The raw page is shown as text; a larger body is cut here (the gzip file stays whole in the evidence).
+RAW_TEXT_LIMIT = 2_000_000
+
+
+@dataclass
+class HistoryEntry:
+    run_id: int
+    spider: str
+    observed_at: Any
+    title: str
+    price: float | None
+    sold: int | None
+    verdict: str
+    changed: list[str]
+    """What differs from the previous observation (`price`, `title`, `verdict`)."""
+
+
+@dataclass
+class ListingFacts:
+    listing: ListingRecord
+    queue: QueueRow | None
+    data: dict[str, Any]
+    verdict: Verdict | None
+    standard: Standard | None
+    licence_status: str
+    history: list[HistoryEntry]
+    decisions: list[ReviewDecision]
+    evidence: Evidence | None
+    screenshot: Screenshot | None
+    assignee: str
+
+    @property
+    def current_decision(self) -> ReviewDecision | None:
+        return self.decisions[-1] if self.decisions else None
+
+    @property
+    def version(self) -> int:
+        """Id of the current decision (0 when none): what a decision form was opened on."""
+        current = self.current_decision
+        return current.id if current else 0
+
+
+def latest_decision(session: Session, listing_key: int) -> ReviewDecision | None:
+    query = (
+        select(ReviewDecision)
+        .where(ReviewDecision.listing_key == listing_key)
+        .order_by(ReviewDecision.decided_at.desc(), ReviewDecision.id.desc())
+        .limit(1)
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
+def _licence_status(session: Session, licence_no: str | None) -> str:
+    if not licence_no:
+        return ""
+    engine = session.get_bind()
+    entries = licence_history(engine, licence_no)  # type: ignore[arg-type]
+    if not entries:
+        # "Not in the registry" only means something when a registry was imported into this database
+        # (a crawl may have matched against a CSV file instead; the reasons then say what it found).
+        return "not_in_registry" if current_version_id(engine) is not None else ""  # type: ignore[arg-type]
+    latest = entries[-1]
+    return latest.licence.status if latest.valid_to is None else "ended"
+
+
+def load_listing(session: Session, listing_key: int) -> ListingFacts | None:
+    listing = session.get(ListingRecord, listing_key)
+    if listing is None:
+        return None
+    rows = session.execute(
+        select(Observation, Verdict, Run.spider)
+        .join(Run, Run.id == Observation.run_id)
+        .outerjoin(Verdict, Verdict.id == Observation.verdict_id)
+        .where(Observation.listing_key == listing_key)
+        .order_by(Observation.observed_at, Observation.id)
+    ).all()
+    history: list[HistoryEntry] = []
+    previous: HistoryEntry | None = None
+    for observation, verdict, spider in rows:
+        entry = HistoryEntry(
+            observation.run_id,
+            spider,
+            observation.observed_at,
+            observation.title,
+            observation.price,
+            observation.sold,
+            verdict.verdict if verdict else "",
+            [],
+        )
+        if previous is not None:
+            entry.changed = [
+                name
+                for name in ("title", "price", "verdict")
+                if getattr(entry, name) != getattr(previous, name)
+            ]
+        history.append(entry)
+        previous = entry
+    latest_observation, latest_verdict = (rows[-1][0], rows[-1][1]) if rows else (None, None)
+    # The queue row says which observation the flag rests on (the latest run of its spider).
+    queue = session.get(QueueRow, listing_key)
+    if queue is not None:
+        for observation, verdict, _ in rows:
+            if observation.run_id == queue.run_id:
+                latest_observation, latest_verdict = observation, verdict
+    evidence = (
+        session.get(Evidence, latest_observation.evidence_id)
+        if latest_observation is not None and latest_observation.evidence_id
+        else None
+    )
+    screenshot = session.execute(
+        select(Screenshot)
+        .where(Screenshot.listing_key == listing_key)
+        .order_by(Screenshot.taken_at.desc(), Screenshot.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    decisions = list(
+        session.execute(
+            select(ReviewDecision)
+            .where(ReviewDecision.listing_key == listing_key)
+            .order_by(ReviewDecision.decided_at, ReviewDecision.id)
+        ).scalars()
+    )
+    claim = session.get(DeskClaim, listing_key)
+    tis_number = latest_verdict.tis_number if latest_verdict else None
+    return ListingFacts(
+        listing=listing,
+        queue=queue,
+        data=dict(latest_observation.data) if latest_observation is not None else {},
+        verdict=latest_verdict,
+        standard=mandatory_standards().get(tis_number or ""),
+        licence_status=_licence_status(session, latest_verdict.licence_no if latest_verdict else None),
+        history=history,
+        decisions=decisions,
+        evidence=evidence,
+        screenshot=screenshot,
+        assignee=claim.assignee if claim else "",
+    )
+
+
+def evidence_text(path: str) -> str:
+    """A stored response body as text (never served as HTML): decoded leniently, cut at a limit."""
+    body = gzip.decompress(Path(path).read_bytes())
+    text = body[:RAW_TEXT_LIMIT].decode("utf-8", errors="replace")
+    if len(body) > RAW_TEXT_LIMIT:
+        text += f"\n… ({len(body) - RAW_TEXT_LIMIT} more bytes in the evidence file)"
+    return text

@@ -1,0 +1,103 @@
+"""The listing page, its decision form, and its evidence (screenshot, captured page as text)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from sqlalchemy import select
+from starlette.responses import FileResponse, RedirectResponse, Response
+
+from pipelines.store.models import DECISIONS, Evidence, Screenshot
+from tiswatch.web.decisions import DecisionRequest, record_decisions
+from tiswatch.web.desk import DeskRoute, desk_of, render, require_csrf, require_user
+from tiswatch.web.listing import evidence_text, load_listing
+
+router = APIRouter(route_class=DeskRoute)
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _listing_page(request: Request, key: int, context: dict[str, object], status_code: int = 200) -> Response:
+    user = require_user(request)
+    desk = desk_of(request)
+    with desk.store.session() as session:
+        facts = load_listing(session, key)
+    if facts is None:
+        return render(request, "error.html", {"message_key": "not_found"}, user, status_code=404)
+    return render(
+        request,
+        "listing.html",
+        {"facts": facts, "decisions": DECISIONS, "message": "", "conflict": None} | context,
+        user,
+        status_code=status_code,
+    )
+
+
+@router.get("/listings/{key}")
+def listing_page(request: Request, key: int) -> Response:
+    saved = request.query_params.get("saved") == "1"
+    return _listing_page(request, key, {"message": "decision_saved" if saved else ""})
+
+
+@router.post("/listings/{key}/decision")
+async def decide(request: Request, key: int) -> Response:
+    user = require_user(request)
+    await require_csrf(request, user)
+    form = await request.form()
+    decision = str(form.get("decision") or "")
+    note = str(form.get("note") or "")
+    version_text = str(form.get("version") or "0")
+    if decision not in DECISIONS or not version_text.isdigit():
+        return _listing_page(
+            request, key, {"message": "", "draft": {"decision": decision, "note": note}}, 400
+        )
+    outcome = record_decisions(
+        desk_of(request), [DecisionRequest(key, decision, note, int(version_text))], user.username
+    )
+    if outcome.unknown:
+        return render(request, "error.html", {"message_key": "not_found"}, user, status_code=404)
+    if outcome.conflicts:
+        # Not a silent overwrite: show what is there now and keep what this user typed.
+        return _listing_page(
+            request,
+            key,
+            {"conflict": outcome.conflicts[0], "draft": {"decision": decision, "note": note}},
+            status_code=409,
+        )
+    return RedirectResponse(f"/listings/{key}?saved=1", status_code=303)
+
+
+@router.get("/evidence/{sha256}")
+def raw_page(request: Request, sha256: str) -> Response:
+    user = require_user(request)
+    if not _SHA256.match(sha256):
+        return render(request, "error.html", {"message_key": "not_found"}, user, status_code=404)
+    desk = desk_of(request)
+    with desk.store.session() as session:
+        evidence = session.execute(
+            select(Evidence).where(Evidence.sha256 == sha256).limit(1)
+        ).scalar_one_or_none()
+    if evidence is None or not Path(evidence.path).is_file():
+        return render(request, "error.html", {"message_key": "not_found"}, user, status_code=404)
+    # Rendered inside <pre> by an autoescaping template: the captured page is text, never markup.
+    return render(
+        request, "raw_page.html", {"evidence": evidence, "text": evidence_text(evidence.path)}, user
+    )
+
+
+@router.get("/screenshots/{sha256}.png")
+def screenshot_file(request: Request, sha256: str) -> Response:
+    user = require_user(request)
+    if not _SHA256.match(sha256):
+        return render(request, "error.html", {"message_key": "not_found"}, user, status_code=404)
+    desk = desk_of(request)
+    with desk.store.session() as session:
+        shot = session.execute(
+            select(Screenshot).where(Screenshot.sha256 == sha256).limit(1)
+        ).scalar_one_or_none()
+    if shot is None or not Path(shot.path).is_file():
+        return render(request, "error.html", {"message_key": "not_found"}, user, status_code=404)
+    return FileResponse(
+        shot.path, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"}
+    )
