@@ -23,14 +23,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from standards_data.database import normalise_db_url
+from standards_data.database import normalise_db_url, scratch_postgres_database
 
 SITES = 3
 
@@ -54,22 +52,6 @@ def serve_markets(
 
 def tiswatch(*args: str) -> list[str]:
     return [sys.executable, "-m", "tiswatch.cli", *args]
-
-
-def fresh_database(server: str) -> str:
-    name = f"tiswatch_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(normalise_db_url(server), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(normalise_db_url(server)).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(server: str, url: str) -> None:
-    admin = create_engine(normalise_db_url(server), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def start_redis(base: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -143,7 +125,8 @@ def one_round(
         import redis
 
         redis.Redis.from_url(redis_url).flushdb()
-    db_url = fresh_database(args.pg)
+    database = scratch_postgres_database(args.pg, "tiswatch_bench")
+    db_url = database.__enter__()  # dropped in the `finally` below
     try:
         plans = write_plans(round_dir / "plans.toml", sites, args.max_pages)
         settings = [
@@ -214,7 +197,7 @@ def one_round(
             listings = int(connection.execute(text("SELECT count(*) FROM observations")).scalar_one())
         engine.dispose()
     finally:
-        drop_database(args.pg, db_url)
+        database.__exit__(None, None, None)
         if redis_process is not None:
             redis_process.terminate()
             redis_process.wait()

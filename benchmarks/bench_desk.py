@@ -18,18 +18,16 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, text
 
 from pipelines.store import HistoryStore, RegistryRef
 from pipelines.store.models import COMPLETE, ListingRecord, Observation, Verdict
-from standards_data.database import normalise_db_url
+from standards_data.database import scratch_postgres_database
 from tiswatch.server import ServerConfig, create_app
 from tiswatch.web.auth import add_user
 from tiswatch.web.queue import rebuild_queue
@@ -225,18 +223,8 @@ def measure(db_url: str, label: str, flagged: int, requests: int) -> None:
     )
 
 
-@contextmanager
-def postgres_database(server: str) -> Iterator[str]:
-    name = f"tiswatch_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(normalise_db_url(server), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(normalise_db_url(server)).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def postgres_database(server: str) -> AbstractContextManager[str]:
+    return scratch_postgres_database(server, "tiswatch_bench")
 
 
 def main(argv: list[str] | None = None) -> int:

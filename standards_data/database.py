@@ -203,3 +203,21 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT})
     except (NoSuchModuleError, ModuleNotFoundError) as error:
         raise DatabaseUnavailable(describe_database_error(url, error), usage=True) from None
+
+
+@contextmanager
+def scratch_postgres_database(server_url: str, prefix: str = "tiswatch_scratch") -> Iterator[str]:
+    """A new, empty database on a PostgreSQL server, dropped afterwards: what the tests and benchmarks
+    measure against (`server_url` is any database URL of that server, e.g. TISWATCH_TEST_PG_URL)."""
+    import uuid
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(normalise_db_url(server_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(normalise_db_url(server_url)).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -7,15 +7,12 @@ on sys.path (see ARCHITECTURE.md, "Tests")."""
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from standards_data.database import normalise_db_url
+from standards_data.database import scratch_postgres_database
 
 PG_ENV = "TISWATCH_TEST_PG_URL"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -34,13 +31,5 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{PG_ENV} is not set under CI=true: PostgreSQL did not start")
         pytest.skip(f"{PG_ENV} is not set (run .ci/postgres.sh to start a throwaway cluster)")
-    name = f"tiswatch_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(normalise_db_url(server), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(normalise_db_url(server)).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres_database(server, "tiswatch_test") as url:
+        yield url

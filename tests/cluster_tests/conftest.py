@@ -13,16 +13,13 @@ import shutil
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import redis
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from standards_data.database import normalise_db_url
+from standards_data.database import scratch_postgres_database
 from tests.conftest import PG_ENV
 
 REDIS_ENV = "TISWATCH_TEST_REDIS_URL"
@@ -84,16 +81,8 @@ def pg_url() -> Iterator[str]:
     if not server:
         _missing(f"{PG_ENV} is not set (run .ci/postgres.sh)")
     assert server is not None
-    name = f"tiswatch_cluster_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(normalise_db_url(server), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(normalise_db_url(server)).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres_database(server, "tiswatch_cluster") as url:
+        yield url
 
 
 def tiswatch_command(*args: str) -> list[str]:
