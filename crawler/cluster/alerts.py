@@ -106,7 +106,7 @@ def campaign_alerts(
     ]
     if blocked:
         alerts.append(Alert("blocked", f"{len(blocked)} keyword(s) blocked: {', '.join(blocked)}"))
-    if summary.get("status") != "ok":
+    if summary.get("status") != "complete":
         gaps = {name: summary.get(name, 0) for name in ("blocked", "failed", "result_pages_unreadable")}
         detail = ", ".join(f"{name} {count}" for name, count in gaps.items() if count)
         alerts.append(

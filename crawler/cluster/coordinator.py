@@ -227,7 +227,7 @@ class FinishResult:
 
     @property
     def complete(self) -> bool:
-        return self.summary.get("status") == "ok"
+        return self.summary.get("status") == "complete"
 
 
 def plan_platforms(plan: campaigns.CampaignPlan) -> set[str]:

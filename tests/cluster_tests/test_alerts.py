@@ -14,7 +14,7 @@ from tests.cluster_tests.conftest import run_tiswatch
 
 
 def summary(
-    status: str = "ok", listings: int = 40, fetched: int = 100, failed: int = 0, **keywords: str
+    status: str = "complete", listings: int = 40, fetched: int = 100, failed: int = 0, **keywords: str
 ) -> dict[str, Any]:
     return {
         "campaign": "c1",
@@ -32,11 +32,11 @@ def checks(found: list[Any]) -> dict[str, str]:
 
 
 def test_a_clean_campaign_raises_no_alert() -> None:
-    assert campaign_alerts(summary(ปลั๊กพ่วง="ok"), previous_listings=40, settings=AlertSettings()) == []
+    assert campaign_alerts(summary(ปลั๊กพ่วง="complete"), previous_listings=40, settings=AlertSettings()) == []
 
 
 def test_blocked_keywords_are_named_and_make_coverage_incomplete() -> None:
-    found = checks(campaign_alerts(summary("blocked", ปลั๊กพ่วง="blocked", หมวกกันน็อค="ok"), 40, AlertSettings()))
+    found = checks(campaign_alerts(summary("blocked", ปลั๊กพ่วง="blocked", หมวกกันน็อค="complete"), 40, AlertSettings()))
     assert found["blocked"] == "1 keyword(s) blocked: shopee-a: ปลั๊กพ่วง"
     assert found["incomplete"].startswith("coverage blocked (blocked 1")
 

@@ -180,13 +180,13 @@ def test_three_workers_store_what_one_process_stores_once_each_at_the_fleet_rate
         stop(workers)
 
     assert code == 0, output
-    assert summary["campaign"] == campaign_id and summary["status"] == "ok"
+    assert summary["campaign"] == campaign_id and summary["status"] == "complete"
     assert exits == [0, 0, 0]
     stored = stored_listings(pg_url)
     assert len(stored) == len(set(stored)), "a listing was stored twice in the campaign's run"
     assert set(stored) == single_process_listings
     assert summary["history"]["listings"] == len(single_process_listings)
-    assert [(spider, status) for _, spider, status in run_rows(pg_url)] == [("campaign", "finished")]
+    assert [(spider, status) for _, spider, status in run_rows(pg_url)] == [("campaign", "complete")]
     pages = {name: summary["workers"][name].get("pages_fetched", 0) for name in names}
     assert all(count > 0 for count in pages.values()), pages
     assert sum(pages.values()) == summary["pages_fetched"]
@@ -258,7 +258,7 @@ def test_a_worker_killed_mid_campaign_loses_nothing(
     assert exits == [0, 0], "--until-idle workers exit 0 once the dead worker's requests are done too"
     code, summary, output = finish_campaign(tmp_path, tmp_path / "out", redis_url, pg_url)
     assert code == 0, output
-    assert summary["status"] == "ok" and victim in summary["workers"]
+    assert summary["status"] == "complete" and victim in summary["workers"]
     stored = stored_listings(pg_url)
     assert len(stored) == len(set(stored))
     assert set(stored) == single_process_listings
@@ -310,7 +310,7 @@ def test_a_blocked_keyword_makes_the_campaign_incomplete_and_alerts_by_mail_and_
     assert summary["status"] == "blocked"
     keywords = summary["crawls"]["shopee-a"]["keywords"]
     assert keywords["ปลั๊กพ่วง"]["status"] == "blocked"
-    assert any(counts["status"] == "ok" for counts in keywords.values())  # the others were covered
+    assert any(counts["status"] == "complete" for counts in keywords.values())  # the others were covered
     assert len(webhook.payloads) == 1
     payload = webhook.payloads[0]
     assert payload["campaign"] == campaign_id and payload["status"] == "blocked"
@@ -341,6 +341,6 @@ def test_a_running_campaign_holds_the_lock_and_is_not_finished_behind_its_worker
     assert code == 1, output
     assert summary["status"] == "interrupted" and summary["pages_fetched"] == 0
     # Not a baseline for the next campaign's marks: it saw nothing.
-    assert [status for _, _, status in run_rows(pg_url)] == ["stopped_with_work_left"]
+    assert [status for _, _, status in run_rows(pg_url)] == ["interrupted"]
     # The lock is free again: the next campaign starts.
     assert start_campaign(tmp_path, plans, redis_url, pg_url) != campaign_id

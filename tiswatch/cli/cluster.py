@@ -99,7 +99,7 @@ def status_command(args: argparse.Namespace) -> int:
             f"{plan['listings']}, {plan['blocked']}, {plan['failed']}"
         )
         for keyword, counts in plan["keywords"].items():
-            if counts["status"] != "ok":
+            if counts["status"] != "complete":
                 print(f"      {keyword}: {counts['status']}")
     for worker, counts in status["workers"].items():
         print(
