@@ -36,7 +36,9 @@ def test_a_clean_campaign_raises_no_alert() -> None:
 
 
 def test_blocked_keywords_are_named_and_make_coverage_incomplete() -> None:
-    found = checks(campaign_alerts(summary("blocked", ปลั๊กพ่วง="blocked", หมวกกันน็อค="complete"), 40, AlertSettings()))
+    found = checks(
+        campaign_alerts(summary("blocked", ปลั๊กพ่วง="blocked", หมวกกันน็อค="complete"), 40, AlertSettings())
+    )
     assert found["blocked"] == "1 keyword(s) blocked: shopee-a: ปลั๊กพ่วง"
     assert found["incomplete"].startswith("coverage blocked (blocked 1")
 
