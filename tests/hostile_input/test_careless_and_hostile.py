@@ -261,10 +261,10 @@ CASES: list[Case] = [
     ),
     # --- exports never destroy -------------------------------------------------------------------------
     Case(
-        "export with no finished run in scope",
+        "export with no closed run in scope",
         lambda w, s: ["export", "--since", "2099-01-01", "--out", str(w.out), "--db", w.db_url],
         1,
-        r"^tiswatch export: no finished run since 2099-01-01 .*nothing was written",
+        r"^tiswatch export: no closed run since 2099-01-01 .*nothing was written",
     ),
     Case(
         "export over decisions not imported",

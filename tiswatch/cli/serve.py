@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from tiswatch.cli import add_db_argument
+from tiswatch.cli import add_db_argument, port_number
 
 
 def serve_command(args: argparse.Namespace) -> int:
@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("serve", help="serve the review desk and the check API")
     add_db_argument(parser)
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    parser.add_argument("--port", type=port_number, default=8000, help="port (default: 8000)")
     parser.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )

@@ -52,12 +52,10 @@ def _bars(series: pd.Series, money: bool = False) -> list[Bar]:
     ]
 
 
-def _coverage_state(summary: dict[str, Any], status: str) -> str:
-    if summary.get("pages_blocked"):
-        return "blocked"
-    if summary.get("coverage_gaps") or status != "finished":
-        return "incomplete"
-    return "complete"
+def _coverage_state(status: str) -> str:
+    """A run's status is its coverage (complete, incomplete, blocked, failed, interrupted, abandoned,
+    or running), recorded when it closed (pipelines.store.models)."""
+    return status
 
 
 def build_dashboard(engine: Engine) -> Dashboard:
@@ -86,7 +84,7 @@ def build_dashboard(engine: Engine) -> Dashboard:
                 "run_id": run.id,
                 "spider": run.spider,
                 "started_at": run.started_at,
-                "state": _coverage_state(summary, run.status),
+                "state": _coverage_state(run.status),
                 "keywords": (run.arguments or {}).get("keywords")
                 or (run.arguments or {}).get("standards")
                 or "",
