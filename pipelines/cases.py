@@ -25,19 +25,22 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 
-from matchers.product_pairs import (
-    Corpus,
-    PairModel,
-    Product,
-    decide,
-    features,
-    load_model,
-    make_product,
-)
+if TYPE_CHECKING:
+    from matchers.product_pairs import Corpus, PairModel, Product
+
+
+def _pair_matcher() -> ModuleType:
+    """The product-pair matcher, imported when there is something to pair: it brings LightGBM, numpy and
+    SciPy (about 40 MB), which a crawl that found no shop on two platforms never needs."""
+    from matchers import product_pairs
+
+    return product_pairs
+
 
 # How many of the most similar titles on the other platform each listing is scored against (_twins).
 SHORTLIST = 3
@@ -88,7 +91,7 @@ def listing_product(listing: Mapping[str, Any]) -> Product:
             if str(key).strip().casefold() in _MODEL_KEYS and value:
                 model = str(value)
                 break
-    return make_product(
+    return _pair_matcher().make_product(
         {
             "title": listing.get("title") or "",
             "brand": listing.get("brand") or "",
@@ -199,22 +202,24 @@ def _twins(
     for j, column in enumerate(similarity.T):
         chosen.update((int(i), j) for i in column.argsort()[::-1][:shortlist])
     candidates = [(left[i], right[j]) for i, j in sorted(chosen)]
-    scores = model.scores([features(products[a], products[b], corpus) for a, b in candidates])
-    decisions = decide([(_pool_id(a), _pool_id(b)) for a, b in candidates], scores, model.threshold)
+    pairs = _pair_matcher()
+    scores = model.scores([pairs.features(products[a], products[b], corpus) for a, b in candidates])
+    decisions = pairs.decide([(_pool_id(a), _pool_id(b)) for a, b in candidates], scores, model.threshold)
     return [pair for pair, matched in zip(candidates, decisions, strict=True) if matched]
 
 
 def group_cases(listings: Sequence[Mapping[str, Any]], model: PairModel | None = None) -> list[Case]:
     """Every listing's case, each listing in exactly one (a listing with no twin is a case of its own)."""
     by_key = {listing_key(listing): listing for listing in listings}
-    products = {key: listing_product(listing) for key, listing in by_key.items()}
     groups = _Groups(by_key)
     seller_groups = _seller_groups(by_key)
     if seller_groups:
-        model = model or load_model()
+        pairs = _pair_matcher()
+        products = {key: listing_product(listing) for key, listing in by_key.items()}
+        model = model or pairs.load_model()
         if model.uses_neighbours:
             raise ValueError("cases need a pair model without neighbour features (fit with --no-neighbours)")
-        corpus = Corpus.of(products.values())
+        corpus = pairs.Corpus.of(products.values())
         for shop in seller_groups:
             for left, right in _platform_pairs(shop):
                 for a, b in _twins(left, right, products, corpus, model):
