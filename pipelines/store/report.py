@@ -758,7 +758,7 @@ def compare_runs(
     )
 
 
-def _select_runs(
+def select_runs(
     session: Session,
     run_ids: Sequence[int] | None,
     since: datetime | None,
@@ -980,8 +980,8 @@ def build_report(
     spiders: Sequence[str] | None = None,
 ) -> Report:
     """The report of some runs (or the default selection of every spider or of `spiders`, see
-    `_select_runs`), with decisions as they stand now (`HistoryStore.latest_decisions`)."""
-    selected, stale = _select_runs(session, run_ids, since, spiders)
+    `select_runs`), with decisions as they stand now (`HistoryStore.latest_decisions`)."""
+    selected, stale = select_runs(session, run_ids, since, spiders)
     report_runs = [compare_runs(session, run, baseline, decisions) for run, baseline in selected]
     # A listing appears once: as the newest run of the report that saw it (or found it gone) shows it.
     rows_by_listing: dict[int, FlagRow] = {}

@@ -31,9 +31,9 @@ from pipelines.store.report import (
     NEW,
     STILL_FLAGGED,
     FlagRow,
-    _select_runs,
     compare_runs,
     normalise_title,
+    select_runs,
 )
 from tiswatch.web.models import SEARCH_TEXT_MAX, DeskClaim, DeskSetting, QueueRow
 
@@ -114,7 +114,7 @@ def latest_decisions(session: Session, after_id: int = 0) -> dict[int, ReviewDec
 def _queue_rows(store: HistoryStore, session: Session) -> list[FlagRow]:
     decisions = store.latest_decisions()
     rows: dict[int, FlagRow] = {}
-    selected, _stale = _select_runs(session, None, None)
+    selected, _stale = select_runs(session, None, None)
     for run, baseline in sorted(selected, key=lambda pair: pair[0].id):
         # Once with the decisions (marks, re-listings as the export gives them), once without, to keep the
         # dismissed listings the export leaves out: an investigator can still find and reopen them.

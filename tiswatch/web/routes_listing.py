@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Request
 from sqlalchemy import select
@@ -68,17 +69,20 @@ async def decide(request: Request, key: int) -> Response:
     return RedirectResponse(f"/listings/{key}?saved=1", status_code=303)
 
 
+def _stored_file(request: Request, model: type[Evidence] | type[Screenshot], sha256: str) -> Any:
+    """The evidence or screenshot row named by its SHA-256 whose file is still on disk, else None."""
+    if not _SHA256.match(sha256):
+        return None
+    with desk_of(request).store.session() as session:
+        row: Any = session.execute(select(model).where(model.sha256 == sha256).limit(1)).scalar_one_or_none()
+    return row if row is not None and Path(row.path).is_file() else None
+
+
 @router.get("/evidence/{sha256}")
 def raw_page(request: Request, sha256: str) -> Response:
     user = require_user(request)
-    if not _SHA256.match(sha256):
-        return render(request, "error.html", {"message_key": "not_found"}, user, status_code=404)
-    desk = desk_of(request)
-    with desk.store.session() as session:
-        evidence = session.execute(
-            select(Evidence).where(Evidence.sha256 == sha256).limit(1)
-        ).scalar_one_or_none()
-    if evidence is None or not Path(evidence.path).is_file():
+    evidence = _stored_file(request, Evidence, sha256)
+    if evidence is None:
         return render(request, "error.html", {"message_key": "not_found"}, user, status_code=404)
     # Rendered inside <pre> by an autoescaping template: the captured page is text, never markup.
     return render(
@@ -89,14 +93,8 @@ def raw_page(request: Request, sha256: str) -> Response:
 @router.get("/screenshots/{sha256}.png")
 def screenshot_file(request: Request, sha256: str) -> Response:
     user = require_user(request)
-    if not _SHA256.match(sha256):
-        return render(request, "error.html", {"message_key": "not_found"}, user, status_code=404)
-    desk = desk_of(request)
-    with desk.store.session() as session:
-        shot = session.execute(
-            select(Screenshot).where(Screenshot.sha256 == sha256).limit(1)
-        ).scalar_one_or_none()
-    if shot is None or not Path(shot.path).is_file():
+    shot = _stored_file(request, Screenshot, sha256)
+    if shot is None:
         return render(request, "error.html", {"message_key": "not_found"}, user, status_code=404)
     return FileResponse(
         shot.path, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"}
