@@ -4,7 +4,7 @@ asyncio httpx client.
     python -m benchmarks.bench_api                          # 30,000 and 100,000 licences
     python -m benchmarks.bench_api --licences 30000 --seconds 20 --concurrency 8
 
-For each registry size: generates a registry with realistic shapes (`matchers.bench.synth`: TISI-shaped
+For each registry size: generates a registry with realistic shapes (`benchmarks.synth`: TISI-shaped
 licence numbers, brands with Thai forms, models, statuses, spread over the mandatory standards),
 imports it into a fresh SQLite database as a registry version, starts the server and prints
 
@@ -31,8 +31,8 @@ import time
 from pathlib import Path
 
 import httpx
-from matchers.bench.synth import make_data
 
+from benchmarks.synth import make_data
 from matchers.vocabulary import load_vocabulary
 from pipelines.store.schema import ensure_schema
 from standards_data.database import make_engine
