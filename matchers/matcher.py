@@ -61,11 +61,15 @@ class Matcher:
         licences: Iterable[Licence],
         vocabulary: Vocabulary | None = None,
         index_cache: Path | None = None,
+        index: RegistryIndex | None = None,
     ) -> None:
         """`index_cache`: a folder where the built registry index is kept per registry version
-        (`matchers.index_store`); a later start on the same registry loads it instead of building."""
+        (`matchers.index_store`); a later start on the same registry loads it instead of building.
+        `index`: the index of these licences, already built or loaded (`licences` is then not read)."""
         self.vocabulary = vocabulary if vocabulary is not None else load_vocabulary()
-        if index_cache is None:
+        if index is not None:
+            self.index = index
+        elif index_cache is None:
             self.index = RegistryIndex(licences)
         else:
             self.index = load_or_build(list(licences), index_cache)

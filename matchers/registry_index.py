@@ -51,6 +51,11 @@ class IndexedLicence:
     models: tuple[str, ...]
     """Model keys (`model_key`), without repeats (a tuple: a licence lists a few; smaller than a set)."""
 
+    def __reduce__(self) -> tuple[type[IndexedLicence], tuple[Licence, str, str, tuple[str, ...]]]:
+        # Pickled as a constructor call: the default state restore of a frozen slots dataclass looks
+        # up its fields once per object, most of the time of loading a stored index (`index_store`).
+        return IndexedLicence, (self.licence, self.standard, self.brand, self.models)
+
 
 class RegistryIndex:
     """Licences indexed for candidate lookup. Build once per registry; lookups are dictionary reads."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
@@ -38,12 +39,13 @@ def install(app: FastAPI, config: ServerConfig) -> None:
     app.include_router(router, prefix=PREFIX, tags=["check API"])
     app.add_middleware(BodyLimitMiddleware, prefix=f"{PREFIX}/", limit_for=_limit_for)
     reload_seconds = float(config.options.get("api_reload_seconds", DEFAULT_RELOAD_SECONDS))  # type: ignore[arg-type]
+    index_cache = _index_cache(config)
     previous = app.router.lifespan_context
 
     @asynccontextmanager
     async def lifespan(app_: Any) -> AsyncIterator[Any]:
         # Built before the server accepts requests, so the first check is as fast as the others.
-        runtime = await run_in_threadpool(ApiRuntime.start, config.db_url, reload_seconds)
+        runtime = await run_in_threadpool(ApiRuntime.start, config.db_url, reload_seconds, index_cache)
         app_.state.api = runtime
         runtime.run_background()
         try:
@@ -53,3 +55,14 @@ def install(app: FastAPI, config: ServerConfig) -> None:
             await runtime.stop()
 
     app.router.lifespan_context = lifespan
+
+
+def _index_cache(config: ServerConfig) -> Path | None:
+    """The registry index cache folder: `index_cache` option (`tiswatch serve --index-cache`; "" for
+    none), by default `pipelines.index_cache.default_cache_dir` of the database."""
+    from pipelines.index_cache import default_cache_dir
+
+    chosen = config.options.get("index_cache")
+    if chosen is None:
+        return default_cache_dir(config.db_url)
+    return Path(str(chosen)) if chosen else None

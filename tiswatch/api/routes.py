@@ -204,5 +204,6 @@ async def health(request: Request) -> dict[str, object]:
         "vocabulary_version": snapshot.vocabulary_version,
         "licences": snapshot.licence_count,
         "matcher_build_seconds": round(snapshot.build_seconds, 3),
+        "index_from_cache": snapshot.index_from_cache,
         "swaps": state.holder.swaps,
     }

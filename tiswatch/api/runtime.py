@@ -12,6 +12,7 @@ import contextlib
 import logging
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -35,22 +36,27 @@ class ApiRuntime:
     audit: AuditLog
     limiter: RateLimiter = field(default_factory=RateLimiter)
     reload_seconds: float = DEFAULT_RELOAD_SECONDS
+    index_cache: Path | None = None
     started_in: float = 0.0
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     @classmethod
-    def start(cls, db_url: str, reload_seconds: float = DEFAULT_RELOAD_SECONDS) -> ApiRuntime:
-        """Migrate the database, load keys, registry and vocabulary, build the matcher (blocking)."""
+    def start(
+        cls, db_url: str, reload_seconds: float = DEFAULT_RELOAD_SECONDS, index_cache: Path | None = None
+    ) -> ApiRuntime:
+        """Migrate the database, load keys, registry and vocabulary, build the matcher (blocking).
+        `index_cache`: the folder of stored registry indexes (`pipelines.index_cache`; None: none)."""
         started = time.perf_counter()
         engine = make_engine(db_url)
         ensure_schema(engine)
-        snapshot = build_snapshot(engine)
+        snapshot = build_snapshot(engine, index_cache)
         runtime = cls(
             engine=engine,
             holder=SnapshotHolder(snapshot),
             keyring=KeyRing.load(engine),
             audit=AuditLog(engine),
             reload_seconds=reload_seconds,
+            index_cache=index_cache,
         )
         runtime.started_in = time.perf_counter() - started
         logger.info("tiswatch api: started in %.2f s", runtime.started_in)
@@ -79,7 +85,7 @@ class ApiRuntime:
                 newest = await asyncio.to_thread(newest_versions, self.engine)
                 if newest != self.holder.current.versions:
                     logger.info("tiswatch api: new registry or vocabulary version %s: building", newest)
-                    snapshot = await asyncio.to_thread(build_snapshot, self.engine)
+                    snapshot = await asyncio.to_thread(build_snapshot, self.engine, self.index_cache)
                     self.holder.swap(snapshot)
             except Exception:  # a failed reload keeps serving the current snapshot; retried next round
                 logger.exception(

@@ -107,7 +107,23 @@ def import_command(args: argparse.Namespace) -> int:
         f"{outcome.changed} changed, {outcome.ended} ended, {outcome.unchanged} unchanged; "
         f"{outcome.total_licences} licences in the registry; {warnings} warning(s)"
     )
+    _store_index(engine, args)
     return EXIT_OK
+
+
+def _store_index(engine: Any, args: argparse.Namespace) -> None:
+    """Builds the new version's registry index and stores it in the index cache, so `tiswatch serve`
+    (its next start, or its hot swap) loads it instead of building it."""
+    from pathlib import Path
+
+    from pipelines.index_cache import default_cache_dir, newest_registry_index
+
+    if args.index_cache == "":
+        return
+    folder = Path(args.index_cache) if args.index_cache else default_cache_dir(args.db)
+    indexed = newest_registry_index(engine, folder)
+    if indexed is not None:
+        print(f"registry index of {indexed.registry.ref.ref} stored in {folder} (for tiswatch serve)")
 
 
 # -- registry versions / show ---------------------------------------------------------------------
@@ -360,6 +376,12 @@ def register(subparsers: Any) -> None:
     )
     _add_by_argument(importing)
     importing.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+    importing.add_argument(
+        "--index-cache",
+        metavar="DIR",
+        help="where to store the new version's registry index for tiswatch serve "
+        "(default: beside a SQLite file, else ~/.cache/tiswatch/registry-index; '' for none)",
+    )
     add_db_argument(importing)
     importing.set_defaults(handler=import_command)
 

@@ -35,8 +35,10 @@ if TYPE_CHECKING:
 def install(app: FastAPI, config: ServerConfig) -> None:
     """Adds the desk's routes, static files and error pages to the server."""
     from tiswatch.web import routes_auth, routes_listing, routes_more, routes_queue
+    from tiswatch.web.auth import prepare_dummy_hash
 
     app.state.desk = Desk.create(config.db_url, dict(config.options))
+    prepare_dummy_hash()
     app.mount("/static", StaticFiles(directory=str(PACKAGE_DIR / "static")), name="desk-static")
     for module in (routes_auth, routes_queue, routes_listing, routes_more):
         app.include_router(module.router)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import threading
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -27,8 +29,19 @@ LOGIN_CSRF_COOKIE = "tiswatch_login_csrf"
 SESSION_MAX_AGE_S = 12 * 3600
 SECRET_SETTING = "session_secret"
 _hasher = PasswordHasher()
-# Verified against when the username is unknown, so a wrong name costs the same time as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the username is unknown, so a wrong name costs the same time as a wrong
+    password. Not made at import: an argon2 hash is half a second of CPU (see `prepare_dummy_hash`)."""
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def prepare_dummy_hash() -> None:
+    """Makes the dummy hash in a background thread (argon2 releases the GIL: it runs beside the
+    server's start instead of in it), so it is ready before the first login."""
+    threading.Thread(target=_dummy_hash, name="desk-dummy-hash", daemon=True).start()
 
 
 class UserError(ValueError):
@@ -68,7 +81,7 @@ def authenticate(session: Session, username: str, password: str) -> DeskUser | N
         select(DeskUser).where(DeskUser.username == username.strip(), DeskUser.active.is_(True))
     ).scalar_one_or_none()
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     return user

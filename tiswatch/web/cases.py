@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -151,6 +150,8 @@ def takedown_csv(rows: list[dict[str, Any]]) -> bytes:
 
 
 def takedown_xlsx(rows: list[dict[str, Any]], platform: str) -> bytes:
+    from openpyxl import Workbook  # only a case file download pays for openpyxl, not the server's start
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None

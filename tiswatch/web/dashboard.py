@@ -5,14 +5,16 @@ bars (no JavaScript library, nothing fetched from the internet)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import Engine, select
 
 from pipelines.store.models import Run
 from standards_data.registry_store import registry_versions
 from tiswatch.web.models import QueueRow
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 RECENT_RUNS = 30
 TOP = 12
@@ -59,6 +61,9 @@ def _coverage_state(status: str) -> str:
 
 
 def build_dashboard(engine: Engine) -> Dashboard:
+    # Imported when the dashboard is opened: pandas would add most of a second to the server's start.
+    import pandas as pd
+
     with engine.connect() as connection:
         runs = connection.execute(
             select(Run.id, Run.spider, Run.started_at, Run.status, Run.summary, Run.arguments)
