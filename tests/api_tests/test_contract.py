@@ -85,6 +85,25 @@ def test_licence_lookup(client: httpx.Client, written: str) -> None:
     assert answer["registry_version"] == "db-v1"
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/check/"),
+        ("POST", "/check/batch/"),
+        ("GET", "/standards/2432/"),
+        ("GET", "/standards/0/"),
+        ("GET", "/licences/น6387-55/2879/"),
+        ("GET", "/health/"),
+        ("POST", "/"),
+    ],
+)
+def test_a_trailing_slash_is_a_404_never_a_redirect(client: httpx.Client, method: str, path: str) -> None:
+    """A redirect would make some clients drop a POST's body: the API names the mistake instead."""
+    response = client.request(method, path, json=CERTIFIED, follow_redirects=False)
+    assert response.status_code == 404, (response.status_code, response.headers.get("location"))
+    assert "trailing slash" in response.json()["detail"]
+
+
 def test_unknown_licence_is_404(client: httpx.Client) -> None:
     response = client.get("/licences/ท9999-99/2432")
     assert response.status_code == 404 and "ท9999-99/2432" in response.json()["detail"]

@@ -139,3 +139,28 @@ def test_the_desk_leaves_other_routes_alone(sqlite_client_for: ClientFactory) ->
     assert response.status_code != 303
     assert "set-cookie" not in response.headers and "content-security-policy" not in response.headers
     assert "content-security-policy" in client.get("/login").headers
+
+
+def test_a_malformed_id_in_a_desk_url_is_the_html_404_page(sqlite_client_for: ClientFactory) -> None:
+    """`/listings/abc` names no listing: the desk's own 404 page (HTML, with its headers), not
+    FastAPI's JSON 422 — for a logged-in and an anonymous visitor alike."""
+    ann = sqlite_client_for("ann")
+    token = csrf_of(ann.get("/queue").text)
+    for client in (ann, sqlite_client_for(None)):
+        for path in ("/listings/abc", "/listings/1.5", "/listings/%E0%B9%91", "/listings/%20"):
+            response = client.get(path, follow_redirects=False)
+            assert response.status_code == 404, (path, response.status_code)
+            assert response.headers["content-type"].startswith("text/html"), path
+            assert "content-security-policy" in response.headers
+            assert 'role="alert"' in response.text and "detail" not in response.text
+    posted = ann.post("/listings/abc/decision", data={"csrf_token": token, "decision": "confirmed"})
+    assert posted.status_code == 404 and posted.headers["content-type"].startswith("text/html")
+    assert ann.get(f"/listings/{_key_of(ann, 'เตารีด')}").status_code == 200  # a well-formed id still works
+
+
+def test_an_id_out_of_the_databases_range_is_not_found(sqlite_client_for: ClientFactory) -> None:
+    ann = sqlite_client_for("ann")
+    for key in ("99999999999999999999999", "-1", "0"):
+        response = ann.get(f"/listings/{key}")
+        assert response.status_code == 404, (key, response.status_code)
+        assert response.headers["content-type"].startswith("text/html")

@@ -3,7 +3,8 @@
 Modules: `schemas` (request/answer shapes), `routes` (endpoints), `snapshot` (matcher + registry +
 vocabulary, swapped whole), `runtime` (start-up, hot swap watcher, audit writer), `answers` (verdict →
 answer, sentences in `messages.toml`), `drafts` (draft → listing dict, draft hash), `keys`,
-`rate_limit`, `audit`, `tables` (Alembic revision 0006_api), `errors` and `body_limit` (422/413 shapes).
+`rate_limit`, `audit`, `tables` (Alembic revision 0006_api), `errors` and `body_limit` (422/413 shapes),
+`no_redirect` (a trailing slash is a 404, never a redirect).
 """
 
 from __future__ import annotations
@@ -33,11 +34,13 @@ def _limit_for(path: str) -> int:
 def install(app: FastAPI, config: ServerConfig) -> None:
     """Adds the API's routes, its body limit and its start-up work (registry, matcher, keys) to the app."""
     from tiswatch.api.body_limit import BodyLimitMiddleware
+    from tiswatch.api.no_redirect import NoTrailingSlashMiddleware
     from tiswatch.api.routes import router
     from tiswatch.api.runtime import DEFAULT_RELOAD_SECONDS, ApiRuntime
 
     app.include_router(router, prefix=PREFIX, tags=["check API"])
     app.add_middleware(BodyLimitMiddleware, prefix=f"{PREFIX}/", limit_for=_limit_for)
+    app.add_middleware(NoTrailingSlashMiddleware, prefix=f"{PREFIX}/")
     reload_seconds = float(config.options.get("api_reload_seconds", DEFAULT_RELOAD_SECONDS))  # type: ignore[arg-type]
     index_cache = _index_cache(config)
     previous = app.router.lifespan_context

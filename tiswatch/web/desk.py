@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
@@ -37,18 +38,30 @@ SECURITY_HEADERS = {
 
 
 class DeskRoute(APIRoute):
-    """A route of the desk: its responses carry the security headers (the check API's do not)."""
+    """A route of the desk: its responses carry the security headers (the check API's do not), and a
+    malformed request is answered with an HTML page, never FastAPI's JSON 422."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def with_headers(request: Request) -> Response:
-            response = await handler(request)
+            try:
+                response = await handler(request)
+            except RequestValidationError as error:
+                response = _malformed_request_page(request, error)
             for name, value in SECURITY_HEADERS.items():
                 response.headers.setdefault(name, value)
             return response
 
         return with_headers
+
+
+def _malformed_request_page(request: Request, error: RequestValidationError) -> Response:
+    """A malformed id in a desk URL (`/listings/abc`) names nothing: the 404 page, as for an id that does
+    not exist. Any other malformed part of a request: the 400 page."""
+    in_path = any(tuple(problem.get("loc", ()))[:1] == ("path",) for problem in error.errors())
+    message_key, status = ("not_found", 404) if in_path else ("bad_request", 400)
+    return render(request, "error.html", {"message_key": message_key}, session_user(request), status)
 
 
 class LoginRequired(Exception):

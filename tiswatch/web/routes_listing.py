@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
+from fastapi import Path as PathParam
 from sqlalchemy import select
 from starlette.responses import FileResponse, RedirectResponse, Response
 
@@ -17,6 +18,9 @@ from tiswatch.web.listing import evidence_text, load_listing
 
 router = APIRouter(route_class=DeskRoute)
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# A listing's key as the history stores it (an Integer primary key: at most 2**31 - 1 in PostgreSQL).
+# Anything else in the URL names no listing: the 404 page (`desk.DeskRoute`), never a database error.
+ListingKey = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
 
 
 def _listing_page(request: Request, key: int, context: dict[str, object], status_code: int = 200) -> Response:
@@ -36,13 +40,13 @@ def _listing_page(request: Request, key: int, context: dict[str, object], status
 
 
 @router.get("/listings/{key}")
-def listing_page(request: Request, key: int) -> Response:
+def listing_page(request: Request, key: ListingKey) -> Response:
     saved = request.query_params.get("saved") == "1"
     return _listing_page(request, key, {"message": "decision_saved" if saved else ""})
 
 
 @router.post("/listings/{key}/decision")
-async def decide(request: Request, key: int) -> Response:
+async def decide(request: Request, key: ListingKey) -> Response:
     user = require_user(request)
     await require_csrf(request, user)
     form = await request.form()
