@@ -40,7 +40,7 @@ def add_key(db_url: str, name: str, rate: float = 10_000) -> str:
 class ServerProcess:
     """`tiswatch serve --db URL --port 0`; `url` once it listens, `started_in` seconds to ready."""
 
-    def __init__(self, db_url: str, timeout: float = 120.0) -> None:
+    def __init__(self, db_url: str, timeout: float = 120.0, args: Sequence[str] = ()) -> None:
         self.log = tempfile.NamedTemporaryFile(prefix="tiswatch-serve-", suffix=".log", delete=False)  # noqa: SIM115
         started = time.perf_counter()
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -56,6 +56,7 @@ class ServerProcess:
                 "0",
                 "--log-level",
                 "info",
+                *args,
             ],
             stdout=self.log,
             stderr=subprocess.STDOUT,
