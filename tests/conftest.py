@@ -18,6 +18,13 @@ PG_ENV = "TISWATCH_TEST_PG_URL"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _user_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The user's cache folder (where a PostgreSQL database's registry index is stored,
+    `pipelines.index_cache`) is a temporary one: tests and the servers they start never write in $HOME."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL of an empty database: a SQLite file, or a new database on the test PostgreSQL server
