@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from matchers.licensees import COMPANY_WORDS, LicenseeNames, distinctive_key, has_company_word
 from matchers.normalize import fold_case_and_spacing, normalize_text
 from matchers.trie import trie_pattern
 from standards_data.text import is_no_brand
@@ -202,6 +203,12 @@ class BrandLexicon:
         for main_key, licensees in licensees_by_brand.items():
             self._learn_licensee_aliases(main_key, licensees)
         self._learn_first_word_aliases(names_by_brand)
+        self._learn_company_brand_aliases(names_by_brand)
+        # The companies holding the licences, by their distinctive names (`matchers.licensees`).
+        self.licensees = LicenseeNames(
+            ((main_key, licensee) for main_key, names in licensees_by_brand.items() for licensee in names),
+            brand_aliases=self._alias_to_brand,
+        )
         self._thai_pattern = (
             re.compile(trie_pattern(self._thai_aliases, _thai_word_end)) if self._thai_aliases else None
         )
@@ -242,6 +249,8 @@ class BrandLexicon:
                 thai = not first.isascii()
                 if len(first) < (3 if thai else FIRST_WORD_ALIAS_MIN_LETTERS) or first in NOT_BRAND_WORDS:
                     continue
+                if first in COMPANY_WORDS:
+                    continue  # `บริษัท …`, `Thai …`: a company word names no brand by itself
                 if not thai and not first.isalpha():
                     continue
                 owners.setdefault(first, set()).add(main_key)
@@ -250,12 +259,28 @@ class BrandLexicon:
             if len(brands) == 1 and first not in self._alias_to_brand:
                 self._add_alias(firsts[first], next(iter(brands)))
 
+    def _learn_company_brand_aliases(self, names_by_brand: dict[str, set[str]]) -> None:
+        """A registry brand written as a company name (`บริษัท ไทยวัฒนา จำกัด`, `Thaiwatana Co., Ltd.`)
+        is also named by its distinctive part (`ไทยวัฒนา`, `thaiwatana`) — when no other brand's
+        company-style name has that part and it is no brand of its own."""
+        owners: dict[str, set[str]] = {}
+        for main_key, names in names_by_brand.items():
+            for name in names:
+                if not has_company_word(name):
+                    continue  # the name is the brand as it stands
+                key = distinctive_key(name)
+                if key and key not in NOT_BRAND_WORDS and key not in PROMOTION_WORDS:
+                    owners.setdefault(key, set()).add(main_key)
+        for key, brands in owners.items():
+            if len(brands) == 1 and key not in self._alias_to_brand:
+                self._add_alias(key, next(iter(brands)))
+
     def _learn_licensee_aliases(self, main_key: str, licensees: set[str]) -> None:
         """Thai words of the licensee's name that sound like the brand become its Thai aliases."""
         latin = self.brands[main_key].display
         if not latin.isascii():
             return
-        for licensee in list(licensees)[:3]:  # a few names suffice; keeps index building fast
+        for licensee in sorted(licensees)[:3]:  # a few names suffice; keeps index building fast
             cleaned = _LICENSEE_NOISE.sub(" ", normalize_text(licensee))
             for word in _THAI_RUN.findall(cleaned):
                 if (

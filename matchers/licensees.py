@@ -1,0 +1,191 @@
+"""Licensees — the companies holding licences — as names of the brands they hold.
+
+Sellers often name the company instead of the trade brand (`บริษัท สยามเวลล์ กรุ๊ป จำกัด`, `Siamwell`,
+`Hanamaru Electric Corporation`, with or without `Co., Ltd.`, `(ประเทศไทย)`, `Thailand`), and a registry's
+brand column sometimes holds a company's name where the listing gives the brand. A company's
+*distinctive name* is its name without company-form and generic business words
+(`standards_data/wordlists/company_words.txt`): `บริษัท ช้างทองอุตสาหกรรมไฟฟ้า จำกัด` → ช้างทอง. It names
+every brand that company holds licences for; a group brand held by several companies is named by each
+of them. A name made only of company words (`Electric Industry Co., Ltd.`) names nothing.
+
+The same name written in the other script (`Siamwell` for สยามเวลล์) is compared on a sound key, as the
+brand lexicon compares Thai transliterations (`matchers.brands.phonetic_skeleton`), but only with the
+companies holding licences for the listing's standard.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from matchers.normalize import fold_case_and_spacing, normalize_text
+from standards_data.wordlists import load_wordlist
+
+COMPANY_WORDS = load_wordlist("company_words")
+_LATIN_COMPANY_WORDS = frozenset(word for word in COMPANY_WORDS if word.isascii())
+# Thai company words of four characters or more are also stripped where glued to a word's start or end
+# (`ช้างทองอุตสาหกรรมไฟฟ้า`); shorter ones (ไทย, หจก) only as words of their own: ศรีไทย is a name.
+_GLUED_MIN_CHARS = 4
+_THAI_COMPANY_WORDS = frozenset(word for word in COMPANY_WORDS if not word.isascii())
+_THAI_GLUED = "|".join(
+    re.escape(word)
+    for word in sorted(_THAI_COMPANY_WORDS, key=len, reverse=True)
+    if len(word) >= _GLUED_MIN_CHARS
+)
+_THAI_EDGES = re.compile(rf"^(?:{_THAI_GLUED})+|(?:{_THAI_GLUED})+$")
+# Words of a company name after normalising: Latin letters and digits, or Thai runs; `.`, `,`, `&`,
+# brackets and spaces separate them (`Co.,Ltd.` → co, ltd).
+_NAME_WORD = re.compile(r"[a-z0-9]+|[\u0e01-\u0e4e]+")
+# A distinctive name shorter than this names no company reliably.
+MIN_LATIN_LETTERS = 4
+MIN_THAI_CHARS = 3
+
+
+@lru_cache(maxsize=65536)
+def distinctive_words(name: str) -> tuple[str, ...]:
+    """The words of a company name that are not company or business words (lower case, normalised)."""
+    words: list[str] = []
+    for word in _NAME_WORD.findall(normalize_text(name).lower()):
+        if word.isascii():
+            if word in _LATIN_COMPANY_WORDS:
+                continue
+        elif word in _THAI_COMPANY_WORDS:
+            continue
+        else:
+            word = fold_case_and_spacing(_THAI_EDGES.sub("", word))
+            if not word or word in _THAI_COMPANY_WORDS:
+                continue
+        words.append(word)
+    return tuple(words)
+
+
+def has_company_word(name: str) -> bool:
+    """Whether a name holds a company or business word (`Thaiwatana Co., Ltd.`, `บริษัท …`)."""
+    for word in _NAME_WORD.findall(normalize_text(name).lower()):
+        if word in COMPANY_WORDS or (not word.isascii() and _THAI_EDGES.search(word)):
+            return True
+    return False
+
+
+def distinctive_key(name: str) -> str:
+    """A company's distinctive name as one comparison key (`Siam Well Group Co., Ltd.` → `siamwell`);
+    '' when too little is left to name one company."""
+    key = "".join(distinctive_words(name))
+    if key.isascii():
+        return key if sum(ch.isalpha() for ch in key) >= MIN_LATIN_LETTERS else ""
+    return key if len(key) >= MIN_THAI_CHARS else ""
+
+
+def _thai_letters(key: str) -> bool:
+    return any("\u0e01" <= ch <= "\u0e4e" for ch in key)
+
+
+# Thai writes a Latin final l with ล, which is read (and romanised) as n: `Siamwell` → สยามเวลล์ → sayamwen.
+_FINAL_L = re.compile(r"l+(?![aeiouy])")
+_VOWELS = re.compile(r"[aeiou]")
+
+
+def latin_sound(latin: str) -> str:
+    """The sound key of a Latin name for comparison with a romanised Thai name."""
+    from matchers.brands import phonetic_skeleton
+
+    return phonetic_skeleton(_FINAL_L.sub("n", "".join(ch for ch in latin.lower() if ch.isalpha())))
+
+
+def thai_sound(thai: str) -> str:
+    """The sound key of a Thai name (royin romanisation, then the skeleton); '' when unreadable."""
+    from matchers.brands import phonetic_skeleton, romanize_thai
+
+    romanized = romanize_thai(thai)
+    return phonetic_skeleton(romanized) if romanized else ""
+
+
+def sounds_alike(left: str, right: str) -> bool:
+    """Two sound keys of one name written in two scripts: close overall (the lexicon's thresholds), or
+    the same consonants with vowels that differ a little (Thai spelling moves vowels: `siam` → สยาม)."""
+    if len(left) < 4 or len(right) < 4:
+        return False
+    score = fuzz.ratio(left, right)
+    if score >= (80.0 if min(len(left), len(right)) >= 8 else 85.0):
+        return True
+    consonants_left, consonants_right = _VOWELS.sub("", left), _VOWELS.sub("", right)
+    return len(consonants_left) >= 3 and consonants_left == consonants_right and score >= 75.0
+
+
+class LicenseeNames:
+    """Distinctive company names → the brand keys their companies hold."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]], brand_aliases: Collection[str] = ()) -> None:
+        """`pairs`: (brand key, licensee name), each pair once. `brand_aliases`: keys the brand lexicon
+        already knows as brand names; a company named like its brand (ฮานามารุ for Hanamaru) adds no
+        new name to compare by sound."""
+        brands_by_name: dict[str, set[str]] = {}
+        keys: dict[str, str] = {}
+        for brand, licensee in pairs:
+            key = keys.get(licensee)
+            if key is None:
+                key = keys[licensee] = distinctive_key(licensee) if licensee else ""
+            if key:
+                brands_by_name.setdefault(key, set()).add(brand)
+        # One brand is stored as its key, several as a sorted tuple (most companies hold one brand).
+        self._brands: dict[str, str | tuple[str, ...]] = {}
+        names_by_brand: dict[str, list[str]] = {}
+        for name, brands in brands_by_name.items():
+            self._brands[name] = next(iter(brands)) if len(brands) == 1 else tuple(sorted(brands))
+            if name not in brand_aliases:
+                for brand in brands:
+                    names_by_brand.setdefault(brand, []).append(name)
+        # Brand → the names of its companies that are not brand names themselves (for sound matching).
+        self._sound_names: dict[str, tuple[str, ...]] = {b: tuple(n) for b, n in names_by_brand.items()}
+        self._sounds_cache: dict[frozenset[str], list[tuple[str, str, str]]] = {}
+
+    def __len__(self) -> int:
+        return len(self._brands)
+
+    def brands_of_key(self, key: str) -> tuple[str, ...]:
+        held = self._brands.get(key)
+        if held is None:
+            return ()
+        return (held,) if isinstance(held, str) else held
+
+    def brands_named(self, name: str) -> tuple[str, ...]:
+        """The brands of the company a name (brand field, title words) stands for; () when none."""
+        key = distinctive_key(name)
+        return self.brands_of_key(key) if key else ()
+
+    def _sounds_for(self, candidates: frozenset[str]) -> list[tuple[str, str, str]]:
+        """(brand, company name, its sound key) for the companies holding these brands (cached per
+        candidate set: the brands of one standard repeat from listing to listing)."""
+        sounds = self._sounds_cache.get(candidates)
+        if sounds is None:
+            sounds = []
+            for brand in sorted(candidates):
+                for name in self._sound_names.get(brand, ()):
+                    if _thai_letters(name) and any(ch.isascii() for ch in name):
+                        continue  # a name in mixed scripts is compared exactly only
+                    sound = thai_sound(name) if _thai_letters(name) else latin_sound(name)
+                    if len(sound) >= 4:
+                        sounds.append((brand, name, sound))
+            if len(self._sounds_cache) > 4096:
+                self._sounds_cache.clear()
+            self._sounds_cache[candidates] = sounds
+        return sounds
+
+    def brands_sounding_like(self, name: str, candidates: frozenset[str]) -> tuple[str, ...]:
+        """Brands among `candidates` held by a company whose distinctive name, written in the other
+        script, sounds like `name` (`Siamwell` ~ สยามเวลล์, `สยามเวลล์` ~ Siamwell Group)."""
+        key = distinctive_key(name)
+        if not key or (_thai_letters(key) and any(ch.isascii() for ch in key)):
+            return ()
+        thai_name = _thai_letters(key)
+        own = thai_sound(key) if thai_name else latin_sound(key)
+        if len(own) < 4:
+            return ()
+        found: list[str] = []
+        for brand, other, sound in self._sounds_for(candidates):
+            if _thai_letters(other) != thai_name and brand not in found and sounds_alike(own, sound):
+                found.append(brand)
+        return tuple(found)
