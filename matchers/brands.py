@@ -18,7 +18,13 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from matchers.licensees import COMPANY_WORDS, LicenseeNames, distinctive_key, has_company_word
+from matchers.licensees import (
+    COMPANY_WORDS,
+    LicenseeNames,
+    distinctive_key,
+    has_company_word,
+    only_company_words,
+)
 from matchers.normalize import fold_case_and_spacing, normalize_text
 from matchers.trie import trie_pattern
 from standards_data.text import is_no_brand
@@ -95,8 +101,16 @@ def brand_key(name: str) -> str:
 @lru_cache(maxsize=200_000)
 def split_registry_brand(brand: str) -> tuple[str, ...]:
     """Names in a registry brand field: `Toshiba (โตชิบา)` → (`Toshiba`, `โตชิบา`)."""
-    names = tuple(part.strip() for part in re.split(r"[()/,;|]", normalize_text(brand)) if part.strip())
+    text = _COMMA_BEFORE_COMPANY_FORM.sub(" ", normalize_text(brand))
+    # A part made only of company words (`Ltd.`, `(ประเทศไทย)`, `(Thailand)`) is no name of the brand.
+    names = tuple(
+        part.strip() for part in re.split(r"[()/,;|]", text) if part.strip() and not only_company_words(part)
+    )
     return names or ((brand.strip(),) if brand.strip() else ())
+
+
+# `Co., Ltd.`, `Co.,Ltd`, `, Inc.`: one company name, not two names separated by a comma.
+_COMMA_BEFORE_COMPANY_FORM = re.compile(r",\s*(?=(?:ltd|limited|inc|plc|pcl|co)\b)", re.IGNORECASE)
 
 
 # --- a rough phonetic skeleton, to compare a Thai transliteration with a Latin brand -------------------

@@ -70,6 +70,11 @@ def has_company_word(name: str) -> bool:
     return False
 
 
+def only_company_words(name: str) -> bool:
+    """Whether a name has words and all of them are company or business words (`Ltd.`, `ประเทศไทย`)."""
+    return bool(_NAME_WORD.search(normalize_text(name).lower())) and not distinctive_words(name)
+
+
 def distinctive_key(name: str) -> str:
     """A company's distinctive name as one comparison key (`Siam Well Group Co., Ltd.` → `siamwell`);
     '' when too little is left to name one company."""
@@ -99,7 +104,8 @@ def thai_sound(thai: str) -> str:
     """The sound key of a Thai name (royin romanisation, then the skeleton); '' when unreadable."""
     from matchers.brands import phonetic_skeleton, romanize_thai
 
-    romanized = romanize_thai(thai)
+    # royin leaves a letter it cannot place in Thai script (`นาวาสตาร์` → `naาsata`): Latin letters only.
+    romanized = "".join(ch for ch in romanize_thai(thai).lower() if "a" <= ch <= "z")
     return phonetic_skeleton(romanized) if romanized else ""
 
 
