@@ -22,6 +22,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from matchers.normalize import fold_case_and_spacing, normalize_text
+from matchers.trie import trie_pattern
 from standards_data.wordlists import load_wordlist
 
 COMPANY_WORDS = load_wordlist("company_words")
@@ -88,8 +89,10 @@ def _thai_letters(key: str) -> bool:
     return any("\u0e01" <= ch <= "\u0e4e" for ch in key)
 
 
-# Thai writes a Latin final l with ล, which is read (and romanised) as n: `Siamwell` → สยามเวลล์ → sayamwen.
+# Thai writes a Latin final l with ล, which is read (and romanised) as n: `Siamwell` → สยามเวลล์ → sayamwen;
+# a final j or ch with จ/ช, read t: `Navakij` → นวกิจ → nawakit.
 _FINAL_L = re.compile(r"l+(?![aeiouy])")
+_FINAL_J = re.compile(r"(?:j|ch|tch)$")
 _VOWELS = re.compile(r"[aeiou]")
 
 
@@ -97,7 +100,8 @@ def latin_sound(latin: str) -> str:
     """The sound key of a Latin name for comparison with a romanised Thai name."""
     from matchers.brands import phonetic_skeleton
 
-    return phonetic_skeleton(_FINAL_L.sub("n", "".join(ch for ch in latin.lower() if ch.isalpha())))
+    letters = "".join(ch for ch in latin.lower() if "a" <= ch <= "z")
+    return phonetic_skeleton(_FINAL_L.sub("n", _FINAL_J.sub("t", letters)))
 
 
 def thai_sound(thai: str) -> str:
@@ -121,6 +125,24 @@ def sounds_alike(left: str, right: str) -> bool:
     return len(consonants_left) >= 3 and consonants_left == consonants_right and score >= 75.0
 
 
+# Country words glued to a Thai company name (ไทยคอปเปอร์ไวร์): sellers writing it in Latin letters
+# often drop them (`Copper Wire`), so the name is also compared by sound without them.
+_THAI_COUNTRY_EDGES = re.compile(r"^(?:ไทย|สยาม)|(?:ไทย|สยาม)$")
+
+
+def _sound_variants(name: str) -> tuple[str, ...]:
+    if not _thai_letters(name):
+        return (name,)
+    bare = _THAI_COUNTRY_EDGES.sub("", name)
+    return (name, bare) if bare != name and len(bare) >= MIN_THAI_CHARS else (name,)
+
+
+# A Thai company name found in a title must end where a syllable can end (not before a vowel or mark).
+_THAI_MARK_AFTER = r"(?![\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])"
+# Thai company names shorter than this are not searched for inside titles (too many ordinary words).
+MIN_THAI_CHARS_IN_TEXT = 4
+
+
 class LicenseeNames:
     """Distinctive company names → the brand keys their companies hold."""
 
@@ -139,14 +161,18 @@ class LicenseeNames:
         # One brand is stored as its key, several as a sorted tuple (most companies hold one brand).
         self._brands: dict[str, str | tuple[str, ...]] = {}
         names_by_brand: dict[str, list[str]] = {}
+        sound_names_by_brand: dict[str, list[str]] = {}
         for name, brands in brands_by_name.items():
             self._brands[name] = next(iter(brands)) if len(brands) == 1 else tuple(sorted(brands))
-            if name not in brand_aliases:
-                for brand in brands:
-                    names_by_brand.setdefault(brand, []).append(name)
-        # Brand → the names of its companies that are not brand names themselves (for sound matching).
-        self._sound_names: dict[str, tuple[str, ...]] = {b: tuple(n) for b, n in names_by_brand.items()}
+            for brand in brands:
+                names_by_brand.setdefault(brand, []).append(name)
+                if name not in brand_aliases:
+                    sound_names_by_brand.setdefault(brand, []).append(name)
+        # Brand → its companies' names; and those that are not brand names themselves (compared by sound).
+        self._names: dict[str, tuple[str, ...]] = {b: tuple(n) for b, n in names_by_brand.items()}
+        self._sound_names: dict[str, tuple[str, ...]] = {b: tuple(n) for b, n in sound_names_by_brand.items()}
         self._sounds_cache: dict[frozenset[str], list[tuple[str, str, str]]] = {}
+        self._thai_pattern_cache: dict[frozenset[str], tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]]]] = {}
 
     def __len__(self) -> int:
         return len(self._brands)
@@ -162,6 +188,26 @@ class LicenseeNames:
         key = distinctive_key(name)
         return self.brands_of_key(key) if key else ()
 
+    def thai_names_in(self, folded_text: str, candidates: frozenset[str]) -> tuple[str, tuple[str, ...]]:
+        """A Thai company name of a company holding one of `candidates` found in a text (folded as brand
+        keys are: `fold_case_and_spacing`), and that company's brands among them; ('', ()) if none."""
+        cached = self._thai_pattern_cache.get(candidates)
+        if cached is None:
+            names: dict[str, tuple[str, ...]] = {}
+            for brand in sorted(candidates):
+                for name in self._names.get(brand, ()):
+                    if len(name) >= MIN_THAI_CHARS_IN_TEXT and _thai_letters(name):
+                        names[name] = (*names.get(name, ()), brand)
+            pattern = re.compile(trie_pattern(names, lambda key: _THAI_MARK_AFTER)) if names else None
+            if len(self._thai_pattern_cache) > 1024:
+                self._thai_pattern_cache.clear()
+            cached = self._thai_pattern_cache[candidates] = (pattern, names)
+        pattern, names = cached
+        if pattern is None:
+            return "", ()
+        found = pattern.search(folded_text)
+        return (found.group(0), names[found.group(0)]) if found else ("", ())
+
     def _sounds_for(self, candidates: frozenset[str]) -> list[tuple[str, str, str]]:
         """(brand, company name, its sound key) for the companies holding these brands (cached per
         candidate set: the brands of one standard repeat from listing to listing)."""
@@ -172,9 +218,10 @@ class LicenseeNames:
                 for name in self._sound_names.get(brand, ()):
                     if _thai_letters(name) and any(ch.isascii() for ch in name):
                         continue  # a name in mixed scripts is compared exactly only
-                    sound = thai_sound(name) if _thai_letters(name) else latin_sound(name)
-                    if len(sound) >= 4:
-                        sounds.append((brand, name, sound))
+                    for variant in _sound_variants(name):
+                        sound = thai_sound(variant) if _thai_letters(variant) else latin_sound(variant)
+                        if len(sound) >= 4:
+                            sounds.append((brand, name, sound))
             if len(self._sounds_cache) > 4096:
                 self._sounds_cache.clear()
             self._sounds_cache[candidates] = sounds

@@ -22,6 +22,7 @@ from matchers.brands import (
 )
 from matchers.extract import strip_codes
 from matchers.facts import ListingFacts
+from matchers.normalize import fold_case_and_spacing
 from matchers.registry_index import RegistryIndex
 
 # A listing brand this close (rapidfuzz ratio on brand keys) to a registry brand of the same standard is
@@ -152,11 +153,14 @@ class BrandFinder:
             return None
         words = [w for w in _TITLE_WORD.findall(title) if w.lower() not in NOT_BRAND_WORDS]
         names = [" ".join(words[i : i + n]) for n in (3, 2, 1) for i in range(len(words) - n + 1)]
-        names.extend(thai_words(title))
         for name in names:
             brand = self._one_brand(licensees.brands_named(name), standard_keys, models, candidates)
             if brand:
                 return BrandFinding(brand, self.lexicon.display(brand), "title", True, licensee=name)
+        thai_name, held = licensees.thai_names_in(fold_case_and_spacing(title), candidates)
+        brand = self._one_brand(held, standard_keys, models, candidates)
+        if brand:
+            return BrandFinding(brand, self.lexicon.display(brand), "title", True, licensee=thai_name)
         return None
 
     def _one_brand(
