@@ -347,6 +347,14 @@ class BrandLexicon:
                     return brand
         return None
 
+    def leading_thai_brand(self, word: str) -> str:
+        """The Thai form of a registry brand that a word (no spaces) starts with (`ซันเวฟพัดลม` →
+        `ซันเวฟ`); '' when it starts with none."""
+        if self._thai_pattern is None:
+            return ""
+        found = self._thai_pattern.match(fold_case_and_spacing(word))
+        return found.group(0) if found else ""
+
     def _skeleton_choices(self, candidates: frozenset[str]) -> dict[str, str]:
         """Sound keys of the Latin-named candidates (cached per candidate set)."""
         choices = self._skeleton_cache.get(candidates)
@@ -420,11 +428,15 @@ def unknown_brand_in_title(title: str, skip: frozenset[str] = frozenset()) -> st
     `skip` holds lower-case words to ignore besides NOT_BRAND_WORDS (e.g. English product terms).
     """
     skip_set = skip
-    words = _LATIN_WORD.findall(title)
+    matches = list(_LATIN_WORD.finditer(title))
+    words = [match.group(0) for match in matches]
     for index, word in enumerate(words):
         lower = word.lower()
         if lower in NOT_BRAND_WORDS or lower in skip_set or len(lower) < 2:
             continue
+        start = matches[index].start()
+        if start and title[start - 1].isdigit():
+            continue  # letters glued after digits are a unit or spec (`16PR`, `9000BTU`), not a brand
         if any(part in NOT_BRAND_WORDS for part in re.split(r"[.-]", lower)):
             continue  # `USB-C`, `Type-C`
         if any(ch.isdigit() for ch in word):

@@ -97,6 +97,8 @@ def _first_product_word(ctx: MatchContext, key_text: str) -> int | None:
 def _head_before_product(ctx: MatchContext, title: str) -> str:
     """The Thai word glued before the title's first product word, when it is not a neutral word."""
     for run in title.split():
+        # A brand's Thai form glued before the product word names whose product it is (`ซันเวฟพัดลม`).
+        run = run[len(ctx.lexicon.leading_thai_brand(run)) :]
         run_key = fold_thai(run.lower())
         start = _first_product_word(ctx, run_key)
         if start is None:
