@@ -31,12 +31,13 @@ _LATIN_COMPANY_WORDS = frozenset(word for word in COMPANY_WORDS if word.isascii(
 # (`ช้างทองอุตสาหกรรมไฟฟ้า`); shorter ones (ไทย, หจก) only as words of their own: ศรีไทย is a name.
 _GLUED_MIN_CHARS = 4
 _THAI_COMPANY_WORDS = frozenset(word for word in COMPANY_WORDS if not word.isascii())
-_THAI_GLUED = "|".join(
-    re.escape(word)
-    for word in sorted(_THAI_COMPANY_WORDS, key=len, reverse=True)
-    if len(word) >= _GLUED_MIN_CHARS
+_THAI_GLUED_WORDS = sorted(
+    (word for word in _THAI_COMPANY_WORDS if len(word) >= _GLUED_MIN_CHARS), key=len, reverse=True
 )
-_THAI_EDGES = re.compile(rf"^(?:{_THAI_GLUED})+|(?:{_THAI_GLUED})+$")
+# Anchored at the start only (a pattern anchored at the end is tried at every position): the end is
+# stripped by matching the reversed word against the reversed words.
+_THAI_GLUED_START = re.compile("^(?:" + "|".join(map(re.escape, _THAI_GLUED_WORDS)) + ")+")
+_THAI_GLUED_END_REVERSED = re.compile("^(?:" + "|".join(re.escape(w[::-1]) for w in _THAI_GLUED_WORDS) + ")+")
 # Words of a company name after normalising: Latin letters and digits, or Thai runs; `.`, `,`, `&`,
 # brackets and spaces separate them (`Co.,Ltd.` → co, ltd).
 _NAME_WORD = re.compile(r"[a-z0-9]+|[\u0e01-\u0e4e]+")
@@ -45,43 +46,83 @@ MIN_LATIN_LETTERS = 4
 MIN_THAI_CHARS = 3
 
 
+def _strip_glued(word: str) -> str:
+    """A Thai word without the company words glued to its start or end."""
+    word = _THAI_GLUED_START.sub("", word)
+    return _THAI_GLUED_END_REVERSED.sub("", word[::-1])[::-1] if word else word
+
+
+# Plain text (printable ASCII and Thai letters): nothing for `normalize_text` to repair, which is the
+# costly part of reading tens of thousands of licensee names.
+_PLAIN = re.compile(r"[\u0020-\u007e\u0e01-\u0e4e]*")
+# Each word's distinctive form ('' for a company word), computed once: words repeat across names.
+_word_forms: dict[str, str] = {}
+
+
+def _word_form(word: str) -> str:
+    form = _word_forms.get(word)
+    if form is None:
+        if word.isascii():
+            form = "" if word in _LATIN_COMPANY_WORDS else word
+        elif word in _THAI_COMPANY_WORDS:
+            form = ""
+        else:
+            form = fold_case_and_spacing(_strip_glued(word))
+            if form in _THAI_COMPANY_WORDS:
+                form = ""
+        if len(_word_forms) > 200_000:
+            _word_forms.clear()
+        _word_forms[word] = form
+    return form
+
+
+def _split_name(name: str) -> tuple[list[str], list[str]]:
+    text = name.lower() if _PLAIN.fullmatch(name) else normalize_text(name).lower()
+    every = _NAME_WORD.findall(text)
+    return every, [form for form in map(_word_form, every) if form]
+
+
 @lru_cache(maxsize=65536)
+def _name_words(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(all words, distinctive words) of a name: lower case, normalised; the distinctive ones are
+    those that are no company or business word, with glued Thai company words stripped."""
+    every, distinctive = _split_name(name)
+    return tuple(every), tuple(distinctive)
+
+
+def is_company_word(word: str) -> bool:
+    """Whether one word (any case) is a company or business word."""
+    return word.lower() in COMPANY_WORDS
+
+
 def distinctive_words(name: str) -> tuple[str, ...]:
     """The words of a company name that are not company or business words (lower case, normalised)."""
-    words: list[str] = []
-    for word in _NAME_WORD.findall(normalize_text(name).lower()):
-        if word.isascii():
-            if word in _LATIN_COMPANY_WORDS:
-                continue
-        elif word in _THAI_COMPANY_WORDS:
-            continue
-        else:
-            word = fold_case_and_spacing(_THAI_EDGES.sub("", word))
-            if not word or word in _THAI_COMPANY_WORDS:
-                continue
-        words.append(word)
-    return tuple(words)
+    return _name_words(name)[1]
 
 
 def has_company_word(name: str) -> bool:
     """Whether a name holds a company or business word (`Thaiwatana Co., Ltd.`, `บริษัท …`)."""
-    for word in _NAME_WORD.findall(normalize_text(name).lower()):
-        if word in COMPANY_WORDS or (not word.isascii() and _THAI_EDGES.search(word)):
-            return True
-    return False
+    every, distinctive = _name_words(name)
+    return len(every) != len(distinctive) or any(
+        not word.isascii() and _strip_glued(word) != word for word in every
+    )
 
 
 def only_company_words(name: str) -> bool:
     """Whether a name has words and all of them are company or business words (`Ltd.`, `ประเทศไทย`)."""
-    return bool(_NAME_WORD.search(normalize_text(name).lower())) and not distinctive_words(name)
+    every, distinctive = _name_words(name)
+    return bool(every) and not distinctive
 
 
 def distinctive_key(name: str) -> str:
     """A company's distinctive name as one comparison key (`Siam Well Group Co., Ltd.` → `siamwell`);
     '' when too little is left to name one company."""
-    key = "".join(distinctive_words(name))
+    return _key_of("".join(distinctive_words(name)))
+
+
+def _key_of(key: str) -> str:
     if key.isascii():
-        return key if sum(ch.isalpha() for ch in key) >= MIN_LATIN_LETTERS else ""
+        return key if sum(map(str.isalpha, key)) >= MIN_LATIN_LETTERS else ""
     return key if len(key) >= MIN_THAI_CHARS else ""
 
 
@@ -143,6 +184,10 @@ _THAI_MARK_AFTER = r"(?![\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])"
 MIN_THAI_CHARS_IN_TEXT = 4
 
 
+# A candidate set's Thai company names as one pattern, and each name's brands among the candidates.
+_NamesPattern = tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]]]
+
+
 class LicenseeNames:
     """Distinctive company names → the brand keys their companies hold."""
 
@@ -151,28 +196,29 @@ class LicenseeNames:
         already knows as brand names; a company named like its brand (ฮานามารุ for Hanamaru) adds no
         new name to compare by sound."""
         brands_by_name: dict[str, set[str]] = {}
-        keys: dict[str, str] = {}
+        latin_words: set[str] = set()
         for brand, licensee in pairs:
-            key = keys.get(licensee)
-            if key is None:
-                key = keys[licensee] = distinctive_key(licensee) if licensee else ""
+            # Uncached: each licensee is read once here (tens of thousands of names).
+            words = _split_name(licensee)[1] if licensee else []
+            key = _key_of("".join(words))
             if key:
                 brands_by_name.setdefault(key, set()).add(brand)
+                latin_words.update(word for word in words if word.isascii())
+        # Latin words of the distinctive names: a title none of whose words is one names no company.
+        self.latin_words = frozenset(latin_words)
         # One brand is stored as its key, several as a sorted tuple (most companies hold one brand).
         self._brands: dict[str, str | tuple[str, ...]] = {}
-        names_by_brand: dict[str, list[str]] = {}
-        sound_names_by_brand: dict[str, list[str]] = {}
+        # Brand → its companies' names; and those that are not brand names themselves (compared by sound).
+        self._names: dict[str, list[str]] = {}
+        self._sound_names: dict[str, list[str]] = {}
         for name, brands in brands_by_name.items():
             self._brands[name] = next(iter(brands)) if len(brands) == 1 else tuple(sorted(brands))
             for brand in brands:
-                names_by_brand.setdefault(brand, []).append(name)
+                self._names.setdefault(brand, []).append(name)
                 if name not in brand_aliases:
-                    sound_names_by_brand.setdefault(brand, []).append(name)
-        # Brand → its companies' names; and those that are not brand names themselves (compared by sound).
-        self._names: dict[str, tuple[str, ...]] = {b: tuple(n) for b, n in names_by_brand.items()}
-        self._sound_names: dict[str, tuple[str, ...]] = {b: tuple(n) for b, n in sound_names_by_brand.items()}
+                    self._sound_names.setdefault(brand, []).append(name)
         self._sounds_cache: dict[frozenset[str], list[tuple[str, str, str]]] = {}
-        self._thai_pattern_cache: dict[frozenset[str], tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]]]] = {}
+        self._thai_pattern_cache: dict[frozenset[str], _NamesPattern] = {}
 
     def __len__(self) -> int:
         return len(self._brands)

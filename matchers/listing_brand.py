@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from matchers.brands import (
-    NOT_BRAND_WORDS,
     BrandLexicon,
     brand_after_marker,
     is_placeholder_brand,
@@ -22,6 +21,7 @@ from matchers.brands import (
 )
 from matchers.extract import strip_codes
 from matchers.facts import ListingFacts
+from matchers.licensees import is_company_word
 from matchers.normalize import fold_case_and_spacing
 from matchers.registry_index import RegistryIndex
 
@@ -135,8 +135,10 @@ class BrandFinder:
         licensees = lexicon.licensees
         held = licensees.brands_named(value)
         # The company's brand licensed for the standard; else any brand it holds (still a known brand).
-        company_brand = (self._one_brand(held, standard_keys, models, candidates) or held[0]) if held else None
-        if company_brand is None:
+        company_brand = None
+        if held:
+            company_brand = self._one_brand(held, standard_keys, models, candidates) or held[0]
+        else:
             sounded = licensees.brands_sounding_like(value, candidates)
             company_brand = self._one_brand(sounded, standard_keys, models, candidates)
         if company_brand:
@@ -151,8 +153,16 @@ class BrandFinder:
         licensees = self.lexicon.licensees
         if not len(licensees) or not candidates:
             return None
-        words = [w for w in _TITLE_WORD.findall(title) if w.lower() not in NOT_BRAND_WORDS]
-        names = [" ".join(words[i : i + n]) for n in (3, 2, 1) for i in range(len(words) - n + 1)]
+        names: list[str] = []
+        run: list[str] = []
+        # Runs of words that may belong to a company's name (`Navakij Industry`), tried longest first.
+        for word in [*_TITLE_WORD.findall(title), ""]:
+            if word and (word.lower() in licensees.latin_words or is_company_word(word)):
+                run.append(word)
+                continue
+            if any(w.lower() in licensees.latin_words for w in run):
+                names.extend(" ".join(run[i : i + n]) for n in (3, 2, 1) for i in range(len(run) - n + 1))
+            run = []
         for name in names:
             brand = self._one_brand(licensees.brands_named(name), standard_keys, models, candidates)
             if brand:
