@@ -22,7 +22,6 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from matchers.normalize import fold_case_and_spacing, normalize_text
-from matchers.trie import trie_pattern
 from standards_data.wordlists import load_wordlist
 
 COMPANY_WORDS = load_wordlist("company_words")
@@ -179,13 +178,9 @@ def _sound_variants(name: str) -> tuple[str, ...]:
 
 
 # A Thai company name found in a title must end where a syllable can end (not before a vowel or mark).
-_THAI_MARK_AFTER = r"(?![\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])"
+_MARK_AFTER = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 # Thai company names shorter than this are not searched for inside titles (too many ordinary words).
 MIN_THAI_CHARS_IN_TEXT = 4
-
-
-# A candidate set's Thai company names as one pattern, and each name's brands among the candidates.
-_NamesPattern = tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]]]
 
 
 class LicenseeNames:
@@ -218,7 +213,9 @@ class LicenseeNames:
                 if name not in brand_aliases:
                     self._sound_names.setdefault(brand, []).append(name)
         self._sounds_cache: dict[frozenset[str], list[tuple[str, str, str]]] = {}
-        self._thai_pattern_cache: dict[frozenset[str], _NamesPattern] = {}
+        # Brands with a company name of their own (a set, so a standard's brands are narrowed in C).
+        self._sound_brands = frozenset(self._sound_names)
+        self._thai_names_cache: dict[frozenset[str], list[tuple[str, tuple[str, ...]]]] = {}
 
     def __len__(self) -> int:
         return len(self._brands)
@@ -236,23 +233,27 @@ class LicenseeNames:
 
     def thai_names_in(self, folded_text: str, candidates: frozenset[str]) -> tuple[str, tuple[str, ...]]:
         """A Thai company name of a company holding one of `candidates` found in a text (folded as brand
-        keys are: `fold_case_and_spacing`), and that company's brands among them; ('', ()) if none."""
-        cached = self._thai_pattern_cache.get(candidates)
-        if cached is None:
-            names: dict[str, tuple[str, ...]] = {}
-            for brand in sorted(candidates):
-                for name in self._names.get(brand, ()):
+        keys are: `fold_case_and_spacing`), and that company's brands among them; ('', ()) if none.
+        Names that are brand names too are left out: the brand lexicon finds those first."""
+        names = self._thai_names_cache.get(candidates)
+        if names is None:
+            found_names: dict[str, tuple[str, ...]] = {}
+            for brand in sorted(candidates & self._sound_brands):
+                for name in self._sound_names.get(brand, ()):
                     if len(name) >= MIN_THAI_CHARS_IN_TEXT and _thai_letters(name):
-                        names[name] = (*names.get(name, ()), brand)
-            pattern = re.compile(trie_pattern(names, lambda key: _THAI_MARK_AFTER)) if names else None
-            if len(self._thai_pattern_cache) > 1024:
-                self._thai_pattern_cache.clear()
-            cached = self._thai_pattern_cache[candidates] = (pattern, names)
-        pattern, names = cached
-        if pattern is None:
-            return "", ()
-        found = pattern.search(folded_text)
-        return (found.group(0), names[found.group(0)]) if found else ("", ())
+                        found_names[name] = (*found_names.get(name, ()), brand)
+            # Longest first: a longer name that contains a shorter one is the one meant.
+            names = sorted(found_names.items(), key=lambda item: -len(item[0]))
+            if len(self._thai_names_cache) > 4096:
+                self._thai_names_cache.clear()
+            self._thai_names_cache[candidates] = names
+        for name, brands in names:
+            at = folded_text.find(name)
+            while at >= 0:
+                if not _MARK_AFTER.match(folded_text, at + len(name)):
+                    return name, brands
+                at = folded_text.find(name, at + 1)
+        return "", ()
 
     def _sounds_for(self, candidates: frozenset[str]) -> list[tuple[str, str, str]]:
         """(brand, company name, its sound key) for the companies holding these brands (cached per
@@ -260,7 +261,7 @@ class LicenseeNames:
         sounds = self._sounds_cache.get(candidates)
         if sounds is None:
             sounds = []
-            for brand in sorted(candidates):
+            for brand in sorted(candidates & self._sound_brands):
                 for name in self._sound_names.get(brand, ()):
                     if _thai_letters(name) and any(ch.isascii() for ch in name):
                         continue  # a name in mixed scripts is compared exactly only
