@@ -101,7 +101,7 @@ def distinctive_words(name: str) -> tuple[str, ...]:
 
 def has_company_word(name: str) -> bool:
     """Whether a name holds a company or business word (`Thaiwatana Co., Ltd.`, `บริษัท …`)."""
-    every, distinctive = _name_words(name)
+    every, distinctive = _split_name(name)  # uncached: read once per registry brand name
     return len(every) != len(distinctive) or any(
         not word.isascii() and _strip_glued(word) != word for word in every
     )
@@ -109,7 +109,7 @@ def has_company_word(name: str) -> bool:
 
 def only_company_words(name: str) -> bool:
     """Whether a name has words and all of them are company or business words (`Ltd.`, `ประเทศไทย`)."""
-    every, distinctive = _name_words(name)
+    every, distinctive = _split_name(name)  # uncached: read once per registry brand name
     return bool(every) and not distinctive
 
 
@@ -190,27 +190,36 @@ class LicenseeNames:
         """`pairs`: (brand key, licensee name), each pair once. `brand_aliases`: keys the brand lexicon
         already knows as brand names; a company named like its brand (ฮานามารุ for Hanamaru) adds no
         new name to compare by sound."""
-        brands_by_name: dict[str, set[str]] = {}
+        # Name → its brand, or the list of its brands when it holds several (most companies hold one).
+        brands: dict[str, str | list[str]] = {}
         latin_words: set[str] = set()
         for brand, licensee in pairs:
             # Uncached: each licensee is read once here (tens of thousands of names).
             words = _split_name(licensee)[1] if licensee else []
             key = _key_of("".join(words))
-            if key:
-                brands_by_name.setdefault(key, set()).add(brand)
+            if not key:
+                continue
+            held = brands.get(key)
+            if held is None:
+                brands[key] = brand
                 latin_words.update(word for word in words if word.isascii())
+            elif isinstance(held, list):
+                if brand not in held:
+                    held.append(brand)
+            elif held != brand:
+                brands[key] = [held, brand]
+        _word_forms.clear()  # the build's words; queries fill it again with their own
+        self._brands: dict[str, str | tuple[str, ...]] = {
+            name: held if isinstance(held, str) else tuple(sorted(held)) for name, held in brands.items()
+        }
         # Latin words of the distinctive names: a title none of whose words is one names no company.
         self.latin_words = frozenset(latin_words)
-        # One brand is stored as its key, several as a sorted tuple (most companies hold one brand).
-        self._brands: dict[str, str | tuple[str, ...]] = {}
-        # Brand → its companies' names; and those that are not brand names themselves (compared by sound).
-        self._names: dict[str, list[str]] = {}
+        # Brand → the names of its companies that are no brand names themselves (compared by sound and
+        # searched in titles; a company named like its brand is found as the brand).
         self._sound_names: dict[str, list[str]] = {}
-        for name, brands in brands_by_name.items():
-            self._brands[name] = next(iter(brands)) if len(brands) == 1 else tuple(sorted(brands))
-            for brand in brands:
-                self._names.setdefault(brand, []).append(name)
-                if name not in brand_aliases:
+        for name, held in self._brands.items():
+            if name not in brand_aliases:
+                for brand in (held,) if isinstance(held, str) else held:
                     self._sound_names.setdefault(brand, []).append(name)
         self._sounds_cache: dict[frozenset[str], list[tuple[str, str, str]]] = {}
         # Brands with a company name of their own (a set, so a standard's brands are narrowed in C).
@@ -230,6 +239,10 @@ class LicenseeNames:
         """The brands of the company a name (brand field, title words) stands for; () when none."""
         key = distinctive_key(name)
         return self.brands_of_key(key) if key else ()
+
+    def has_names_among(self, candidates: frozenset[str]) -> bool:
+        """Whether a company holding one of these brands has a name that is no brand name."""
+        return not self._sound_brands.isdisjoint(candidates)
 
     def thai_names_in(self, folded_text: str, candidates: frozenset[str]) -> tuple[str, tuple[str, ...]]:
         """A Thai company name of a company holding one of `candidates` found in a text (folded as brand

@@ -167,6 +167,8 @@ class BrandFinder:
             brand = self._one_brand(licensees.brands_named(name), standard_keys, models, candidates)
             if brand:
                 return BrandFinding(brand, self.lexicon.display(brand), "title", True, licensee=name)
+        if not licensees.has_names_among(candidates):
+            return None
         thai_name, held = licensees.thai_names_in(fold_case_and_spacing(title), candidates)
         brand = self._one_brand(held, standard_keys, models, candidates)
         if brand:

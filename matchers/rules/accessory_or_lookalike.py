@@ -97,12 +97,16 @@ def _first_product_word(ctx: MatchContext, key_text: str) -> int | None:
 def _head_before_product(ctx: MatchContext, title: str) -> str:
     """The Thai word glued before the title's first product word, when it is not a neutral word."""
     for run in title.split():
-        # A brand's Thai form glued before the product word names whose product it is (`ซันเวฟพัดลม`).
-        run = run[len(ctx.lexicon.leading_thai_brand(run)) :]
         run_key = fold_thai(run.lower())
         start = _first_product_word(ctx, run_key)
         if start is None:
             continue
+        if start and (brand := ctx.lexicon.leading_thai_brand(run)):
+            # A brand's Thai form glued before the product word names whose product it is (`ซันเวฟพัดลม`).
+            run_key = fold_thai(run[len(brand) :].lower())
+            start = _first_product_word(ctx, run_key)
+            if start is None:
+                continue
         before = _neutral_words().sub("", "".join(_THAI.findall(run_key[:start])))
         return before if len(before) >= 2 else ""
     return ""
