@@ -217,9 +217,9 @@ class LicenseeNames:
         # Brand → the names of its companies that are no brand names themselves (compared by sound and
         # searched in titles; a company named like its brand is found as the brand).
         self._sound_names: dict[str, list[str]] = {}
-        for name, held in self._brands.items():
+        for name in self._brands:
             if name not in brand_aliases:
-                for brand in (held,) if isinstance(held, str) else held:
+                for brand in self.brands_of_key(name):
                     self._sound_names.setdefault(brand, []).append(name)
         self._sounds_cache: dict[frozenset[str], list[tuple[str, str, str]]] = {}
         # Brands with a company name of their own (a set, so a standard's brands are narrowed in C).
