@@ -18,6 +18,13 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from matchers.licensees import (
+    COMPANY_WORDS,
+    LicenseeNames,
+    distinctive_key,
+    has_company_word,
+    only_company_words,
+)
 from matchers.normalize import fold_case_and_spacing, normalize_text
 from matchers.trie import trie_pattern
 from standards_data.text import is_no_brand
@@ -94,8 +101,16 @@ def brand_key(name: str) -> str:
 @lru_cache(maxsize=200_000)
 def split_registry_brand(brand: str) -> tuple[str, ...]:
     """Names in a registry brand field: `Toshiba (โตชิบา)` → (`Toshiba`, `โตชิบา`)."""
-    names = tuple(part.strip() for part in re.split(r"[()/,;|]", normalize_text(brand)) if part.strip())
+    text = _COMMA_BEFORE_COMPANY_FORM.sub(" ", normalize_text(brand))
+    # A part made only of company words (`Ltd.`, `(ประเทศไทย)`, `(Thailand)`) is no name of the brand.
+    names = tuple(
+        part.strip() for part in re.split(r"[()/,;|]", text) if part.strip() and not only_company_words(part)
+    )
     return names or ((brand.strip(),) if brand.strip() else ())
+
+
+# `Co., Ltd.`, `Co.,Ltd`, `, Inc.`: one company name, not two names separated by a comma.
+_COMMA_BEFORE_COMPANY_FORM = re.compile(r",\s*(?=(?:ltd|limited|inc|plc|pcl|co)\b)", re.IGNORECASE)
 
 
 # --- a rough phonetic skeleton, to compare a Thai transliteration with a Latin brand -------------------
@@ -202,6 +217,12 @@ class BrandLexicon:
         for main_key, licensees in licensees_by_brand.items():
             self._learn_licensee_aliases(main_key, licensees)
         self._learn_first_word_aliases(names_by_brand)
+        self._learn_company_brand_aliases(names_by_brand)
+        # The companies holding the licences, by their distinctive names (`matchers.licensees`).
+        self.licensees = LicenseeNames(
+            ((main_key, licensee) for main_key, names in licensees_by_brand.items() for licensee in names),
+            brand_aliases=self._alias_to_brand,
+        )
         self._thai_pattern = (
             re.compile(trie_pattern(self._thai_aliases, _thai_word_end)) if self._thai_aliases else None
         )
@@ -242,6 +263,8 @@ class BrandLexicon:
                 thai = not first.isascii()
                 if len(first) < (3 if thai else FIRST_WORD_ALIAS_MIN_LETTERS) or first in NOT_BRAND_WORDS:
                     continue
+                if first in COMPANY_WORDS:
+                    continue  # `บริษัท …`, `Thai …`: a company word names no brand by itself
                 if not thai and not first.isalpha():
                     continue
                 owners.setdefault(first, set()).add(main_key)
@@ -250,12 +273,28 @@ class BrandLexicon:
             if len(brands) == 1 and first not in self._alias_to_brand:
                 self._add_alias(firsts[first], next(iter(brands)))
 
+    def _learn_company_brand_aliases(self, names_by_brand: dict[str, set[str]]) -> None:
+        """A registry brand written as a company name (`บริษัท ไทยวัฒนา จำกัด`, `Thaiwatana Co., Ltd.`)
+        is also named by its distinctive part (`ไทยวัฒนา`, `thaiwatana`) — when no other brand's
+        company-style name has that part and it is no brand of its own."""
+        owners: dict[str, set[str]] = {}
+        for main_key, names in names_by_brand.items():
+            for name in names:
+                if not has_company_word(name):
+                    continue  # the name is the brand as it stands
+                key = distinctive_key(name)
+                if key and key not in NOT_BRAND_WORDS and key not in PROMOTION_WORDS:
+                    owners.setdefault(key, set()).add(main_key)
+        for key, brands in owners.items():
+            if len(brands) == 1 and key not in self._alias_to_brand:
+                self._add_alias(key, next(iter(brands)))
+
     def _learn_licensee_aliases(self, main_key: str, licensees: set[str]) -> None:
         """Thai words of the licensee's name that sound like the brand become its Thai aliases."""
         latin = self.brands[main_key].display
         if not latin.isascii():
             return
-        for licensee in list(licensees)[:3]:  # a few names suffice; keeps index building fast
+        for licensee in sorted(licensees)[:3]:  # a few names suffice; keeps index building fast
             cleaned = _LICENSEE_NOISE.sub(" ", normalize_text(licensee))
             for word in _THAI_RUN.findall(cleaned):
                 if (
@@ -307,6 +346,14 @@ class BrandLexicon:
                 if among is None or brand in among:
                     return brand
         return None
+
+    def leading_thai_brand(self, word: str) -> str:
+        """The Thai form of a registry brand that a word (no spaces) starts with (`ซันเวฟพัดลม` →
+        `ซันเวฟ`); '' when it starts with none."""
+        if self._thai_pattern is None:
+            return ""
+        found = self._thai_pattern.match(fold_case_and_spacing(word))
+        return found.group(0) if found else ""
 
     def _skeleton_choices(self, candidates: frozenset[str]) -> dict[str, str]:
         """Sound keys of the Latin-named candidates (cached per candidate set)."""
@@ -381,11 +428,15 @@ def unknown_brand_in_title(title: str, skip: frozenset[str] = frozenset()) -> st
     `skip` holds lower-case words to ignore besides NOT_BRAND_WORDS (e.g. English product terms).
     """
     skip_set = skip
-    words = _LATIN_WORD.findall(title)
+    matches = list(_LATIN_WORD.finditer(title))
+    words = [match.group(0) for match in matches]
     for index, word in enumerate(words):
         lower = word.lower()
         if lower in NOT_BRAND_WORDS or lower in skip_set or len(lower) < 2:
             continue
+        start = matches[index].start()
+        if start and title[start - 1].isdigit():
+            continue  # letters glued after digits are a unit or spec (`16PR`, `9000BTU`), not a brand
         if any(part in NOT_BRAND_WORDS for part in re.split(r"[.-]", lower)):
             continue  # `USB-C`, `Type-C`
         if any(ch.isdigit() for ch in word):

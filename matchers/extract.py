@@ -39,10 +39,12 @@ _TIS_CLAIM = re.compile(
     _TIS_MARKER + r"\s*(?:[:：#]|เลขที่|no\.?)?\s*(?:" + _TIS_NUMBER + r")?",
     re.IGNORECASE,
 )
+# `24 สี` is a count of colours; `368 สีดำ` is a number, then the colour black.
+_COLOURS = r"สี(?!ดำ|ขาว|แดง|เทา|น้ำเงิน|น้ำตาล|เขียว|เหลือง|ชมพู|ม่วง|ส้ม|ฟ้า|ทอง|เงิน|ครีม|ใส)"
 # Words that make the number before them a quantity, not a standard (`มอก.5 ช่อง`, `มอก. 3 เมตร`).
 _QUANTITY_AFTER = re.compile(
     r"\s*(?:ช่อง|ชอง|สวิต|สวิท|สวิช|เมตร|เมต|ม\.|ม\b|m\b|cm|mm|w\b|วัตต์|วัต|watt|a\b|แอมป์|แอมป|amp|"
-    r"v\b|volt|โวลต์|usb|ขา|ตา|รู|ชิ้น|อัน|แพ็ค|แพค|pack|pcs|สี|ลิตร|l\b|นิ้ว|inch|\"|kg|กก|กิโล|g\b|กรัม|"
+    rf"v\b|volt|โวลต์|usb|ขา|ตา|รู|ชิ้น|อัน|แพ็ค|แพค|pack|pcs|{_COLOURS}|ลิตร|l\b|นิ้ว|inch|\"|kg|กก|กิโล|g\b|กรัม|"
     r"mah|ปี|เดือน|วัน|เท่า|ระดับ|ตัว|ห่อ|กล่อง|ใบ|คู่|x\b|×|\*|%|บาท|฿|ชม|ชั่วโมง|ออนซ์|oz|ml|มล|"
     r"ตร|speed|สปีด|หัว|ก้อน|แท่ง|port|พอร์ต)",
     re.IGNORECASE,
@@ -186,9 +188,12 @@ def strip_codes(text: str) -> str:
 # optional 1–3 letter suffix (`P-404`, `P404`, `p 404`, `HA 8176`, `el9621s`, `GLA-9326B`); one letter
 # may lead the digits after a hyphen (`FP-J30TA`), or a letter segment may (`PJ-SL163`). Fewer
 # digits are sizes and sockets (`E27`, `H13`, `T8`). No unit may follow (`PD 20W`, `USB 3000mAh`).
+# A code may go on after its suffix with more digits (`SW-20F9`, `NVK-6S3M`) or after a hyphen
+# (`LKT8-36`): the `tail`, whose digits count with the code's.
 _MODEL = re.compile(
     r"(?<![A-Za-z0-9])(?P<prefix>[A-Za-z]{1,4})(?P<segment>-[A-Za-z]{1,4})?(?P<sep>[- ]?)"
-    r"(?P<letter>[A-Za-z]?)(?P<digits>\d{1,6})(?P<suffix>[A-Za-z]{0,3})(?![A-Za-z0-9])"
+    r"(?P<letter>[A-Za-z]?)(?P<digits>\d{1,6})(?P<suffix>[A-Za-z]{0,3})"
+    r"(?P<tail>(?<=[A-Za-z])\d{1,4}[A-Za-z]{0,2}|-\d{1,4}[A-Za-z]{0,2})?(?![A-Za-z0-9])"
 )
 # Article numbers written in dotted groups (`495.61.005`, `535.43.711`): three or more groups of digits,
 # so prices, sizes and dates (`1.5`, `12.12`) are not read as models.
@@ -243,9 +248,13 @@ def extract_model_codes(text: str) -> list[ModelCode]:
         return models
     seen: set[str] = set()
     for match in _MODEL.finditer(text):
-        prefix, segment, sep, letter, digits, suffix = match.group(
-            "prefix", "segment", "sep", "letter", "digits", "suffix"
+        prefix, segment, sep, letter, digits, suffix, tail = match.group(
+            "prefix", "segment", "sep", "letter", "digits", "suffix", "tail"
         )
+        if tail:
+            if tail.lstrip("-0123456789").lower() in _UNIT_SUFFIXES or (tail[0] == "-" and sep == " "):
+                continue  # `T8-120cm`: a size after the code; `AB 12-15`: a range
+            digits += "".join(ch for ch in tail if ch.isdigit())
         if segment and (sep or letter):
             continue  # one hyphenated letter segment at most: `PJ-SL163`, `KX-TG9343T`
         if segment:

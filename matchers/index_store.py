@@ -40,7 +40,7 @@ from standards_data.resources import package_folder
 log = logging.getLogger(__name__)
 
 # Modules whose code decides the index's keys and aliases.
-_KEY_MODULES = ("brands", "registry_index", "extract", "normalize", "trie", "tokenize")
+_KEY_MODULES = ("brands", "licensees", "registry_index", "extract", "normalize", "trie", "tokenize")
 # First bytes of a stored index; the number changes when the file layout does.
 MAGIC = b"tiswatch-registry-index 2\n"
 

@@ -6,6 +6,7 @@ unknown Latin brand-like word (see `matchers.brands` for the lexicon and the wor
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -20,11 +21,15 @@ from matchers.brands import (
 )
 from matchers.extract import strip_codes
 from matchers.facts import ListingFacts
+from matchers.licensees import is_company_word
+from matchers.normalize import fold_case_and_spacing
 from matchers.registry_index import RegistryIndex
 
 # A listing brand this close (rapidfuzz ratio on brand keys) to a registry brand of the same standard is
 # that brand misspelt (`Electolux`). Fitted on the dev set's brand variants; conservative on purpose.
 BRAND_FUZZY_MIN = 88.0
+# Latin words of a title, for company names written in it (`Siam Well Group`).
+_TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'+]*")
 
 
 @dataclass
@@ -39,6 +44,9 @@ class BrandFinding:
     `title_thai` or `title_unknown`."""
     known: bool = False
     """The registry knows this brand (for any standard)."""
+    licensee: str = ""
+    """The company name the listing gave, when the brand was found through its licensee (`Siamwell`
+    for KitchenPro, whose licences Siam Well Group holds)."""
 
 
 class BrandFinder:
@@ -56,18 +64,22 @@ class BrandFinder:
         """The brand: the brand field or attribute, else a brand named in the title or description."""
         lexicon = self.lexicon
         candidates = self.index.brands_for(standard_keys)
+        models = tuple(code.key for code in facts.models)
         for value, source in ((facts.brand_field, "field"), (facts.attribute_brand, "attributes")):
             # "No Brand", and promotion or material words in the brand field (`FLASH SALE`, `Latex`):
             # no brand there, so the title and description are read instead.
             if value and not is_placeholder_brand(value) and not is_promotion_or_material(value):
-                return self.brand_from_field(value, source, candidates)
+                return self.brand_from_field(value, source, candidates, standard_keys, models)
         in_title = lexicon.find_in_title(facts.title)
         if in_title:
             return BrandFinding(in_title, lexicon.display(in_title), "title", True)
         for text, source in ((facts.title, "title_marker"), (facts.description, "description_marker")):
             marked = brand_after_marker(text)
             if marked:
-                return self.brand_from_field(marked, source, candidates)
+                return self.brand_from_field(marked, source, candidates, standard_keys, models)
+        by_company = self.licensee_in_title(facts.title, candidates, standard_keys, models)
+        if by_company:
+            return by_company
         # A title that names no brand (`สายไฟบ้าน ขายยกม้วน`) leaves it to the description: there only
         # a brand licensed for this standard counts, since descriptions name others in passing.
         in_description = lexicon.find_in_title(facts.description, among=candidates)
@@ -87,12 +99,27 @@ class BrandFinder:
         if guessed:
             return BrandFinding(guessed, lexicon.display(guessed), "title_thai", True)
         if unknown:
+            if not lexicon.known(unknown):
+                # An unknown word may be a licensee's name written in Latin letters (`Siamwell`).
+                sounded = self._one_brand(
+                    lexicon.licensees.brands_sounding_like(unknown, candidates), standard_keys, models
+                )
+                if sounded:
+                    return BrandFinding(sounded, lexicon.display(sounded), "title", True, licensee=unknown)
             key = lexicon.canonical(unknown)
             return BrandFinding(key, unknown, "title_unknown", lexicon.known(unknown))
         return BrandFinding(None)
 
-    def brand_from_field(self, value: str, source: str, candidates: frozenset[str]) -> BrandFinding:
-        """A brand as a seller typed it: `Toshiba`, `TOSHIBA (โตชิบา)`, `โตชิบา`, `Toshiba Lighting`."""
+    def brand_from_field(
+        self,
+        value: str,
+        source: str,
+        candidates: frozenset[str],
+        standard_keys: Collection[str] = (),
+        models: tuple[str, ...] = (),
+    ) -> BrandFinding:
+        """A brand as a seller typed it: `Toshiba`, `TOSHIBA (โตชิบา)`, `โตชิบา`, `Toshiba Lighting`, or
+        the company holding its licences (`Siamwell`, `บริษัท สยามเวลล์ กรุ๊ป จำกัด`)."""
         lexicon = self.lexicon
         for part in split_registry_brand(value):
             if lexicon.known(part):
@@ -105,7 +132,67 @@ class BrandFinder:
             guessed = lexicon.guess_from_thai(thai_words(value, keep_dictionary_words=True), candidates)
             if guessed:
                 return BrandFinding(guessed, lexicon.display(guessed), source, True)
+        licensees = lexicon.licensees
+        held = licensees.brands_named(value)
+        # The company's brand licensed for the standard; else any brand it holds (still a known brand).
+        company_brand = None
+        if held:
+            company_brand = self._one_brand(held, standard_keys, models, candidates) or held[0]
+        else:
+            sounded = licensees.brands_sounding_like(value, candidates)
+            company_brand = self._one_brand(sounded, standard_keys, models, candidates)
+        if company_brand:
+            return BrandFinding(company_brand, lexicon.display(company_brand), source, True, licensee=value)
         return BrandFinding(lexicon.canonical(value), value, source, False)
+
+    def licensee_in_title(
+        self, title: str, candidates: frozenset[str], standard_keys: Collection[str], models: tuple[str, ...]
+    ) -> BrandFinding | None:
+        """A company holding licences for the standard, named in the title by its distinctive name
+        (Latin words, alone or two or three together, or a Thai word): its brand."""
+        licensees = self.lexicon.licensees
+        if not len(licensees) or not candidates:
+            return None
+        names: list[str] = []
+        run: list[str] = []
+        # Runs of words that may belong to a company's name (`Navakij Industry`), tried longest first.
+        for word in [*_TITLE_WORD.findall(title), ""]:
+            if word and (word.lower() in licensees.latin_words or is_company_word(word)):
+                run.append(word)
+                continue
+            if any(w.lower() in licensees.latin_words for w in run):
+                names.extend(" ".join(run[i : i + n]) for n in (3, 2, 1) for i in range(len(run) - n + 1))
+            run = []
+        for name in names:
+            brand = self._one_brand(licensees.brands_named(name), standard_keys, models, candidates)
+            if brand:
+                return BrandFinding(brand, self.lexicon.display(brand), "title", True, licensee=name)
+        if not licensees.has_names_among(candidates):
+            return None
+        thai_name, held = licensees.thai_names_in(fold_case_and_spacing(title), candidates)
+        brand = self._one_brand(held, standard_keys, models, candidates)
+        if brand:
+            return BrandFinding(brand, self.lexicon.display(brand), "title", True, licensee=thai_name)
+        return None
+
+    def _one_brand(
+        self,
+        brands: tuple[str, ...],
+        standard_keys: Collection[str],
+        models: tuple[str, ...],
+        candidates: frozenset[str] | None = None,
+    ) -> str | None:
+        """One of a company's brands licensed for the standard: the one whose licence lists the
+        listing's model when the company holds several (a group's brands), else the first."""
+        if candidates is None:
+            candidates = self.index.brands_for(standard_keys)
+        among = [brand for brand in brands if brand in candidates]
+        if len(among) > 1:
+            for code in models:
+                for entry in self.index.for_standard_model(standard_keys, code):
+                    if entry.brand in among:
+                        return entry.brand
+        return among[0] if among else None
 
     def close(self, left: str, right: str) -> bool:
         """Two brand keys close enough to be one brand misspelt."""

@@ -70,6 +70,14 @@ _DECORATION = re.compile(
     "\ufe0e\ufe0f\u200d\u20e3\u2700-\u27bf\u2190-\u21ff\u25a0-\u25ff\u2300-\u23ff\u2022\u2605\u2606]"
 )
 _SPACES = re.compile(r"\s+")
+# A zero-width space is removed (it hides inside brands, models and numbers: `Sun\u200bwave`), except where
+# it is the only thing between two words: Thai then Latin letters, or a lower-case letter then a capital
+# (`หม้อหุงข้าว\u200bSunwave\u200bSW-RC18D`): there it stands for a space.
+_ZERO_WIDTH = "[\u200b\u2060\ufeff]"
+_ZERO_WIDTH_BETWEEN_WORDS = re.compile(
+    f"(?<=[a-z]){_ZERO_WIDTH}(?=[A-Z])|(?<=[\u0e01-\u0e4e]){_ZERO_WIDTH}(?=[A-Za-z])"
+    f"|(?<=[A-Za-z]){_ZERO_WIDTH}(?=[\u0e01-\u0e4e])"
+)
 
 # Thai tone marks (mai ek … mai chattawa), mai taikhu and thanthakhat: removed in match keys.
 _TONE_MARKS = re.compile("[\u0e47-\u0e4c]")
@@ -89,6 +97,7 @@ def normalize_text(text: object) -> str:
     text = unicodedata.normalize("NFKC", text).replace("\u0e4d\u0e32", "\u0e33").translate(_TRANSLATION)
     text = _DECORATION.sub(" ", text)
     if _NEEDS_THAI_NORMALIZE.search(text):
+        text = _ZERO_WIDTH_BETWEEN_WORDS.sub(" ", text)
         text = thai_normalize(text)
     return _SPACES.sub(" ", text).strip()
 

@@ -18,6 +18,9 @@ from standards_data.wordlists import load_wordlist
 _THAI_RUN = re.compile(r"[\u0e01-\u0e4e]+")
 # Seller phrases the bundled dictionary lacks as single words: never brand candidates.
 SELLER_WORDS = load_wordlist("seller_words")
+# Company-form and business words (บริษัท, จำกัด, อุตสาหกรรม): never brand candidates, even in a brand
+# field where dictionary words are kept (บริษัท must not sound like a brand `Brisa`).
+_COMPANY_WORDS = frozenset(word for word in load_wordlist("company_words") if not word.isascii())
 
 
 @lru_cache(maxsize=1)
@@ -51,12 +54,12 @@ def thai_tokens(text: str, keep_dictionary_words: bool = False) -> list[str]:
     words: list[str] = []
     dictionary = frozenset() if keep_dictionary_words else _dictionary()
     for run in _THAI_RUN.findall(text):
-        if run in dictionary:
+        if run in dictionary or run in _COMPANY_WORDS:
             continue
         pieces = [run] if len(run) <= 8 else _tokenizer().word_tokenize(run)
         for piece in pieces:
             piece = piece.strip()
-            if len(piece) >= 3 and piece not in dictionary:
+            if len(piece) >= 3 and piece not in dictionary and piece not in _COMPANY_WORDS:
                 words.append(piece)
         if len(pieces) > 1:
             words.extend(w for w in _spans_between_product_words(pieces) if w not in words)

@@ -9,7 +9,10 @@ and review them as data and a change to a list is a data change, not a code chan
 - `brand_suffixes.txt` (matchers.brands): words that may end a two-word brand (`NONAME PRO`);
 - `seller_words.txt` (matchers.tokenize): Thai seller phrases, never brand candidates;
 - `not_model_prefixes.txt` (matchers.extract): letters before a spaced number that are no model prefix;
-- `unit_suffixes.txt` (matchers.extract): unit letters after digits (`20W`): a quantity, not a model.
+- `unit_suffixes.txt` (matchers.extract): unit letters after digits (`20W`): a quantity, not a model;
+- `company_words.txt` (matchers.licensees, matchers.brands, matchers.tokenize): company-form and business
+  words of licensee names (บริษัท, จำกัด, Co., Ltd., อุตสาหกรรม, Electric, Thailand, …): stripped to find a
+  company's distinctive name, never a brand on their own.
 """
 
 from __future__ import annotations

@@ -88,6 +88,10 @@ def read_regulated(case: Case, ctx: MatchContext) -> None:
     case.brand = ctx.brands.listing_brand(facts, case.standard_keys)
     if case.brand.key:
         case.reasons.add(f"brand_{case.brand.source}", f"brand {case.brand.display}")
+    if case.brand.licensee:
+        case.reasons.add(
+            "brand_by_licensee", f"'{case.brand.licensee}' names the company holding {case.brand.display}"
+        )
 
 
 def claimed_related(facts: ListingFacts, accepted: list[str]) -> str | None:
