@@ -4,8 +4,7 @@ Each body is stored gzip-compressed as `<dir>/<sha256>.gz`, where the SHA-256 is
 body, so anyone can check a file against the hash in an export (`gunzip -c F | sha256sum`). The
 downloader middleware (`crawler.middlewares.EvidenceMiddleware`) calls `record()` for every 200
 response; the store pipeline calls `lookup()` with a listing's `source_url` to attach the evidence to
-the listing's observation. `fetch_log.csv` in the same folder is an append-only log of every fetch,
-including pages that yielded no listing (a blocked answer, a broken page).
+the listing's observation. The log of every fetch is a table of the history (`pipelines.fetch_log`).
 
 One store per crawl: `EvidenceStore.from_crawler(crawler)` returns the same instance to the middleware
 and to the pipelines of a crawler.
@@ -13,7 +12,6 @@ and to the pipelines of a crawler.
 
 from __future__ import annotations
 
-import csv
 import gzip
 import hashlib
 import os
@@ -28,7 +26,6 @@ if TYPE_CHECKING:
 _CRAWLER_ATTRIBUTE = "_tiswatch_evidence_store"
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
-FETCH_LOG = "fetch_log.csv"
 
 
 def evidence_dir_from_settings(settings: Any) -> Path:
@@ -74,7 +71,6 @@ class EvidenceStore:
         if not path.exists():
             self._write_once(path, body)
         self._latest[url] = (sha256, fetched_at)
-        self._log(url, sha256, fetched_at, len(body))
         return sha256
 
     def lookup(self, url: str) -> tuple[str, str] | None:
@@ -102,12 +98,3 @@ class EvidenceStore:
             pass  # another writer stored the same body first
         finally:
             os.unlink(temporary)
-
-    def _log(self, url: str, sha256: str, fetched_at: str, size: int) -> None:
-        log = self.directory / FETCH_LOG
-        new = not log.exists()
-        with open(log, "a", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            if new:
-                writer.writerow(["fetched_at", "sha256", "size", "url"])
-            writer.writerow([fetched_at, sha256, size, url])
