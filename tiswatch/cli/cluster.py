@@ -1,6 +1,6 @@
 """`tiswatch campaign …` and `tiswatch worker`: many crawl workers on one shared frontier.
 
-    tiswatch campaign start  --plans plans.toml --redis URL --db URL [-s NAME=VALUE …]
+    tiswatch campaign start  --plans plans.toml --redis URL --db URL [--evidence-store database] [-s N=V …]
     tiswatch worker          --redis URL --db URL [--sites shopee,lazada] [--until-idle] [--out DIR]
     tiswatch campaign status --redis URL --db URL [--campaign ID] [--json]
     tiswatch campaign finish --redis URL --db URL --out DIR [--campaign ID] [--force]
@@ -43,6 +43,9 @@ def _settings(args: argparse.Namespace) -> tuple[Any, dict[str, str]]:
     from tiswatch.cli.crawl import parse_pairs
 
     overrides = parse_pairs(args.set, "-s")
+    if getattr(args, "evidence_store", None):
+        # `campaign start --evidence-store`: every worker of the campaign keeps its evidence there.
+        overrides["TISWATCH_EVIDENCE_STORE"] = args.evidence_store
     this_process = dict(overrides)
     # The log is this process's own: a campaign's settings (`-s`, passed on to every worker) are not.
     if getattr(args, "loglevel", None):
@@ -226,6 +229,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers: Any) -> None:
+    from tiswatch.cli.crawl import add_evidence_store_argument
+
     campaign = subparsers.add_parser(
         "campaign",
         help="start, watch and finish a crawl campaign shared by many workers",
@@ -236,6 +241,7 @@ def register(subparsers: Any) -> None:
     start = actions.add_parser("start", help="seed a campaign from a plans file; prints its id last")
     start.add_argument("--plans", type=Path, required=True, metavar="FILE.toml", help="the crawl plans")
     _common(start)
+    add_evidence_store_argument(start)
     start.set_defaults(handler=start_command)
     status = actions.add_parser(
         "status", help="queued, in flight, done, listings, blocked per plan and worker"
@@ -258,6 +264,7 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _common(worker)
+    add_evidence_store_argument(worker)
     worker.add_argument("--sites", metavar="SPIDERS", help="only these plans' spiders (shopee,lazada)")
     worker.add_argument(
         "--until-idle", action="store_true", help="exit 0 once no campaign has work left (else wait for more)"
