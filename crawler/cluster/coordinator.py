@@ -31,6 +31,7 @@ from crawler.cluster.crawl_settings import plan_crawl_settings
 from crawler.cluster.stats import load_plan_stats
 from crawler.coverage import BACKED_OFF_KEY, COUNTS, PREFIX, build_summary
 from crawler.runner import SUMMARY_FILE, CrawlOutcome, CrawlPlan, combine_summaries, write_summary
+from pipelines.evidence import evidence_store_kind
 from pipelines.exports import write_exports
 from pipelines.registry_source import load_registry
 from pipelines.store.history import HistoryStore, ScopeCoverage
@@ -110,6 +111,10 @@ def start_campaign(
 ) -> campaigns.Campaign:
     """Create, seed and activate a campaign; returns it (its id is what `campaign start` prints)."""
     AlertSettings.from_settings(base)  # a half-configured alert fails here, not at the finish
+    try:
+        evidence_store_kind(base)  # every worker would fail on a misspelt store: say so once, here
+    except ValueError as error:
+        raise CampaignError(str(error)) from None
     campaign_plans = check_plans(plans)
     server = connect(redis_url)
     campaign_id = campaigns.new_campaign_id()
@@ -128,9 +133,13 @@ def start_campaign(
             registry.ref,
         )
         settings = dict(overrides or {})
-        # Every worker must pace the sites alike: the delay is the campaign's, not each worker's.
+        # Every worker must pace the sites alike: delay and concurrency are the campaign's, not each worker's.
         settings.setdefault(
             "TISWATCH_FLEET_DELAY", base.getfloat("TISWATCH_FLEET_DELAY", base.getfloat("DOWNLOAD_DELAY"))
+        )
+        settings.setdefault(
+            "TISWATCH_FLEET_CONCURRENCY",
+            base.getint("TISWATCH_FLEET_CONCURRENCY", base.getint("CONCURRENT_REQUESTS_PER_DOMAIN")),
         )
         campaign = campaigns.Campaign(
             campaign_id, run_id, campaign_plans, settings, status="seeding", started_at=time.time()
