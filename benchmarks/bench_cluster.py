@@ -1,6 +1,7 @@
 """Cluster benchmark: one campaign crawled by 1, 2 and 3 `tiswatch worker` processes.
 
     python -m benchmarks.bench_cluster [--workers 1,2,3] [--latency 0.2] [--fleet-delay 0.02] [--size 2000]
+                                       [--fleet-concurrency 4]
 
 Several sites, each a demo marketplace on its own port (a site is a host:port) answering every
 request after `--latency` seconds, served from a separate process. Each round: a fresh PostgreSQL
@@ -132,6 +133,7 @@ def one_round(
         settings = [
             "-s", f"TISWATCH_FLEET_DELAY={args.fleet_delay}",
             "-s", f"CONCURRENT_REQUESTS={args.concurrency}",
+            "-s", f"TISWATCH_FLEET_CONCURRENCY={args.fleet_concurrency}",
         ]  # fmt: skip
         started = run(
             tiswatch(
@@ -231,6 +233,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--concurrency", type=int, default=1, help="CONCURRENT_REQUESTS of each worker's crawler of a site"
     )
+    parser.add_argument(
+        "--fleet-concurrency",
+        type=int,
+        default=4,
+        help="fleet-wide requests in flight per site (TISWATCH_FLEET_CONCURRENCY; default 4)",
+    )
     parser.add_argument("--size", type=int, default=300, help="listings per demo site")
     parser.add_argument("--max-pages", type=int, default=1, help="catalog pages per keyword")
     parser.add_argument("--pg", default=os.environ.get("TISWATCH_TEST_PG_URL"), help="PostgreSQL server URL")
@@ -252,7 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"bench_cluster: {SITES} sites ({args.size} listings each, {args.latency * 1000:.0f} ms per answer), "
         f"lazada plans, fleet limit {limit:.0f} requests/s per site, "
-        f"{args.concurrency} request(s) at a time per site per worker; "
+        f"{args.concurrency} request(s) at a time per site per worker, "
+        f"at most {args.fleet_concurrency} per site for the fleet; "
         f"{os.cpu_count()} CPUs"
     )
     results = []

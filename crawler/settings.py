@@ -42,6 +42,7 @@ REMOTE_CONTROL_ENABLED = False
 # --- Block awareness and evidence (crawler/middlewares.py; order explained there) -----------------
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.LoginRedirectMiddleware": 605,
+    "crawler.fetch_log.FetchLogMiddleware": 588,
     "crawler.middlewares.EvidenceMiddleware": 587,
     "crawler.middlewares.BlockDetectionMiddleware": 585,
     "crawler.crawl_delay.RobotsCrawlDelayMiddleware": 590,

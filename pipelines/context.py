@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipelines.evidence import EvidenceStore
+from pipelines.evidence import DatabaseEvidenceStore, EvidenceStore
 from pipelines.registry_source import LoadedRegistry, load_registry
 from pipelines.store.history import HistoryStore, ScopeCoverage
 from pipelines.store.models import COMPLETE
@@ -114,7 +114,7 @@ class RunContext:
         return self._registry
 
     @property
-    def evidence(self) -> EvidenceStore:
+    def evidence(self) -> EvidenceStore | DatabaseEvidenceStore:
         return EvidenceStore.from_crawler(self.crawler)
 
     def start(self) -> int:

@@ -38,6 +38,16 @@ class Campaign:
     status: str = ACTIVE
     started_at: float = 0.0
     finished_at: float | None = None
+    result: str = ""
+    """The finished campaign's coverage status (`complete`, `incomplete`, `blocked`, …)."""
+    finished_by: str = ""
+    """Who finished it: a worker's id (finished when drained) or `campaign finish`."""
+    export_dir: str = ""
+    """Where the finish wrote the export."""
+
+    @property
+    def complete(self) -> bool:
+        return self.result == "complete"
 
     def to_redis(self) -> dict[str, str]:
         return {
@@ -48,6 +58,9 @@ class Campaign:
             "status": self.status,
             "started_at": repr(self.started_at),
             "finished_at": "" if self.finished_at is None else repr(self.finished_at),
+            "result": self.result,
+            "finished_by": self.finished_by,
+            "export_dir": self.export_dir,
         }
 
     @classmethod
@@ -61,6 +74,9 @@ class Campaign:
             status=data.get("status", ACTIVE),
             started_at=float(data.get("started_at") or 0.0),
             finished_at=float(data["finished_at"]) if data.get("finished_at") else None,
+            result=data.get("result", ""),
+            finished_by=data.get("finished_by", ""),
+            export_dir=data.get("export_dir", ""),
         )
 
     def plans_for(self, spiders: Iterable[str] | None) -> list[CampaignPlan]:

@@ -2,7 +2,9 @@
 and finish (merge the workers' coverage into the run, judge new/still/gone once, export, alert).
 
 A campaign holds the campaign lock (`tiswatch:lock:campaign`) from start to finish: a second
-`campaign start` while one is running is refused, like a second `crawl --all` (exit 3).
+`campaign start` while one is running is refused, like a second `crawl --all` (exit 3). The finish
+itself runs once: whoever finishes (`campaign finish`, or a worker with `--out` that sees the campaign
+drained) first takes the campaign's `finishing` key; everyone after that finds the campaign finished.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +31,7 @@ from crawler.cluster.crawl_settings import plan_crawl_settings
 from crawler.cluster.stats import load_plan_stats
 from crawler.coverage import BACKED_OFF_KEY, COUNTS, PREFIX, build_summary
 from crawler.runner import SUMMARY_FILE, CrawlOutcome, CrawlPlan, combine_summaries, write_summary
+from pipelines.evidence import evidence_store_kind
 from pipelines.exports import write_exports
 from pipelines.registry_source import load_registry
 from pipelines.store.history import HistoryStore, ScopeCoverage
@@ -52,6 +56,27 @@ class CampaignLocked(CampaignError):
 
 class CampaignBusy(CampaignError):
     pass
+
+
+class CampaignFinishing(CampaignBusy):
+    """Someone else is finishing the campaign right now."""
+
+
+class CampaignAlreadyFinished(CampaignError):
+    """The campaign was finished before (by a worker when drained, or by `campaign finish`)."""
+
+    def __init__(self, campaign: campaigns.Campaign) -> None:
+        self.campaign = campaign
+        super().__init__(
+            f"campaign {campaign.id} was already finished ({campaign.result or campaign.status}"
+            + (f", by {campaign.finished_by}" if campaign.finished_by else "")
+            + (f"; export in {campaign.export_dir}" if campaign.export_dir else "")
+            + ")"
+        )
+
+
+DEFAULT_FINISH_LOCK_SECONDS = 1800
+"""How long a finisher may take before another may try again (it died mid-finish)."""
 
 
 def connect(redis_url: str) -> redis.Redis:
@@ -86,6 +111,10 @@ def start_campaign(
 ) -> campaigns.Campaign:
     """Create, seed and activate a campaign; returns it (its id is what `campaign start` prints)."""
     AlertSettings.from_settings(base)  # a half-configured alert fails here, not at the finish
+    try:
+        evidence_store_kind(base)  # every worker would fail on a misspelt store: say so once, here
+    except ValueError as error:
+        raise CampaignError(str(error)) from None
     campaign_plans = check_plans(plans)
     server = connect(redis_url)
     campaign_id = campaigns.new_campaign_id()
@@ -104,9 +133,13 @@ def start_campaign(
             registry.ref,
         )
         settings = dict(overrides or {})
-        # Every worker must pace the sites alike: the delay is the campaign's, not each worker's.
+        # Every worker must pace the sites alike: delay and concurrency are the campaign's, not each worker's.
         settings.setdefault(
             "TISWATCH_FLEET_DELAY", base.getfloat("TISWATCH_FLEET_DELAY", base.getfloat("DOWNLOAD_DELAY"))
+        )
+        settings.setdefault(
+            "TISWATCH_FLEET_CONCURRENCY",
+            base.getint("TISWATCH_FLEET_CONCURRENCY", base.getint("CONCURRENT_REQUESTS_PER_DOMAIN")),
         )
         campaign = campaigns.Campaign(
             campaign_id, run_id, campaign_plans, settings, status="seeding", started_at=time.time()
@@ -212,6 +245,35 @@ def campaign_status(server: redis.Redis, campaign: campaigns.Campaign) -> dict[s
         "drained": not any(plan["queued"] or plan["in_flight"] for plan in plans.values()),
         "plans": plans,
         "workers": workers,
+        "finish": finish_status(server, campaign),
+    }
+
+
+def live_finishers(server: redis.Redis) -> dict[str, str]:
+    """Live workers started with `--out`: worker id → the folder they export a drained campaign to."""
+    found = {}
+    for worker, folder in server.hgetall(keys.FINISHERS).items():
+        name = keys.as_text(worker)
+        if server.exists(keys.alive(name)):
+            found[name] = keys.as_text(folder)
+        else:
+            server.hdel(keys.FINISHERS, name)  # a worker that died never said goodbye
+    return found
+
+
+def finish_status(server: redis.Redis, campaign: campaigns.Campaign) -> dict[str, Any]:
+    """Who finishes the campaign: done already (by whom, where), a worker with `--out` when it is
+    drained, or nobody yet (`campaign finish`)."""
+    if campaign.status == campaigns.FINISHED:
+        return {
+            "result": campaign.result,
+            "finished_by": campaign.finished_by,
+            "export_dir": campaign.export_dir,
+        }
+    finishing = server.get(keys.finishing(campaign.id))
+    return {
+        "finishing": keys.as_text(finishing) if finishing else "",
+        "finishers": live_finishers(server),
     }
 
 
@@ -250,15 +312,51 @@ def finish_campaign(
     base: Settings,
     campaign_id: str | None = None,
     force: bool = False,
+    finished_by: str = "campaign finish",
 ) -> FinishResult:
+    """Finish the campaign once: raises `CampaignAlreadyFinished` when it was, `CampaignFinishing`
+    while another process is finishing it, `CampaignBusy` while workers still hold work."""
     server = connect(redis_url)
     alert_settings = AlertSettings.from_settings(base)
     campaign = find_campaign(server, campaign_id)
-    if campaign.status != campaigns.ACTIVE:
-        raise CampaignError(f"campaign {campaign.id} is {campaign.status}, not active")
-    for plan in campaign.plans:
-        from crawler.cluster.queue import reclaim_dead
+    lock_seconds = base.getint("TISWATCH_CAMPAIGN_FINISH_LOCK_SECONDS", DEFAULT_FINISH_LOCK_SECONDS)
+    token = f"{finished_by} #{uuid.uuid4().hex[:8]}"  # two `campaign finish` commands are two holders
+    if not server.set(keys.finishing(campaign.id), token, nx=True, ex=lock_seconds):
+        campaign = campaigns.load(server, campaign.id) or campaign
+        if campaign.status == campaigns.FINISHED:
+            raise CampaignAlreadyFinished(campaign)
+        holder = keys.as_text(server.get(keys.finishing(campaign.id)) or b"?")
+        raise CampaignFinishing(f"campaign {campaign.id} is being finished by {holder}")
+    finished = False
+    try:
+        # Read again under the lock: whoever held it before may have finished the campaign.
+        campaign = campaigns.load(server, campaign.id) or campaign
+        if campaign.status == campaigns.FINISHED:
+            finished = True  # keep the key: the campaign is finished for good
+            raise CampaignAlreadyFinished(campaign)
+        if campaign.status != campaigns.ACTIVE:
+            raise CampaignError(f"campaign {campaign.id} is {campaign.status}, not active")
+        result = _finish_locked(server, campaign, db_url, out_dir, base, alert_settings, force, finished_by)
+        finished = True
+        return result
+    finally:
+        if not finished and server.get(keys.finishing(campaign.id)) == token.encode():
+            server.delete(keys.finishing(campaign.id))
 
+
+def _finish_locked(
+    server: redis.Redis,
+    campaign: campaigns.Campaign,
+    db_url: str,
+    out_dir: Path,
+    base: Settings,
+    alert_settings: AlertSettings,
+    force: bool,
+    finished_by: str,
+) -> FinishResult:
+    from crawler.cluster.queue import reclaim_dead
+
+    for plan in campaign.plans:
         reclaim_dead(server, campaign.id, plan.name)
     busy = {plan.name: campaigns.plan_backlog(server, campaign.id, plan.name) for plan in campaign.plans}
     busy = {name: backlog for name, backlog in busy.items() if any(backlog)}
@@ -320,6 +418,9 @@ def finish_campaign(
 
     campaign.status = campaigns.FINISHED
     campaign.finished_at = time.time()
+    campaign.result = str(summary.get("status", ""))
+    campaign.finished_by = finished_by
+    campaign.export_dir = str(out_dir.resolve())
     campaigns.save(server, campaign)
     if busy:
         for plan in campaign.plans:

@@ -8,11 +8,14 @@ Per campaign (`tiswatch:c:<campaign>:…`, expired some time after the campaign 
 - `p:<plan>:stats` (hash): coverage counters summed over the workers; `p:<plan>:values` (hash): the
   stats that are values, not counts (the plan's keyword list), JSON;
 - `workers` (set), `w:<worker>:stats` (hash): which workers took part, and what each one did;
-- `backed_off` (set): sites a worker backed off after a burst of blocks (every worker then skips them).
+- `backed_off` (set): sites a worker backed off after a burst of blocks (every worker then skips them);
+- `finishing` (string, with a TTL): who finishes the campaign (the lock that makes it finish once).
 
 Fleet-wide: `tiswatch:campaigns` (sorted set by start time), `tiswatch:campaigns:active` (set),
 `tiswatch:lock:campaign` (the campaign lock), `tiswatch:worker:<worker>:alive` (heartbeat, with a TTL),
-`tiswatch:site:<host:port>:next` (the site's token bucket: when its next request may go).
+`tiswatch:site:<host:port>:next` (the site's token bucket: when its next request may go),
+`tiswatch:site:<host:port>:slots` (sorted set: the site's requests in flight, fleet-wide, by lease expiry),
+`tiswatch:finishers` (hash: worker → the folder it exports a drained campaign to, `tiswatch worker --out`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ PREFIX = "tiswatch:"
 CAMPAIGNS = PREFIX + "campaigns"
 ACTIVE = PREFIX + "campaigns:active"
 CAMPAIGN_LOCK = PREFIX + "lock:campaign"
+FINISHERS = PREFIX + "finishers"
 # Request ids are fixed-width hex, so a queue entry is `id + pickle` and Lua can cut the id off.
 REQUEST_ID_LENGTH = 32
 
@@ -80,3 +84,11 @@ def alive(worker: str) -> str:
 
 def site_next(site: str) -> str:
     return f"{PREFIX}site:{site}:next"
+
+
+def finishing(campaign_id: str) -> str:
+    return f"{campaign(campaign_id)}:finishing"
+
+
+def site_slots(site: str) -> str:
+    return f"{PREFIX}site:{site}:slots"

@@ -31,7 +31,8 @@ Options:
   answered in parallel threads, so it costs a crawler time, not the server CPU).
 
 `request_times()` gives the arrival time (`time.monotonic()`) and route of every request answered, so
-a test or benchmark sees the rate the site was crawled at.
+a test or benchmark sees the rate the site was crawled at; `concurrency()` the number of requests in
+the server at each arrival (the site's view of a crawler's concurrency).
 """
 
 from __future__ import annotations
@@ -154,6 +155,8 @@ class DemoMarket:
         self._thread: threading.Thread | None = None
         self._counts: Counter[str] = Counter()
         self._counts_lock = threading.Lock()
+        self._in_server = 0
+        self._concurrency: list[tuple[float, int]] = []
 
     # --- lifecycle ---------------------------------------------------------------------------------
 
@@ -222,6 +225,21 @@ class DemoMarket:
         with self._counts_lock:
             self._counts[route] += 1
             self._arrivals.append((arrived, route))
+
+    def enter(self) -> None:
+        """A request arrived (it stays in the server until `leave`)."""
+        with self._counts_lock:
+            self._in_server += 1
+            self._concurrency.append((time.monotonic(), self._in_server))
+
+    def leave(self) -> None:
+        with self._counts_lock:
+            self._in_server -= 1
+
+    def concurrency(self) -> list[tuple[float, int]]:
+        """(arrival time on `time.monotonic()`, requests in the server then, this one included)."""
+        with self._counts_lock:
+            return list(self._concurrency)
 
     def request_times(self) -> list[tuple[float, str]]:
         """(arrival time on `time.monotonic()`, route) of every request answered so far, in order."""
@@ -500,6 +518,13 @@ class _Handler(BaseHTTPRequestHandler):
         self._respond(send_body=False)
 
     def _respond(self, send_body: bool) -> None:
+        self.server.market.enter()
+        try:
+            self._answer(send_body)
+        finally:
+            self.server.market.leave()
+
+    def _answer(self, send_body: bool) -> None:
         parts = urlsplit(self.path)
         try:
             status, content_type, body, headers = self.server.market.answer(parts.path, parse_qs(parts.query))

@@ -1,8 +1,9 @@
 """evidence/manifest.csv: the evidence of every flagged listing, with its hash and UTC fetch time.
 
 The gzip files sit next to the manifest (`evidence/<sha256>.gz`); evidence recorded elsewhere (another
-out dir, a previous run) is copied in, and a file already in the final folder is never rewritten
-(its name is its hash). Every text cell is neutralised: `listing_id` and the URLs come from sellers.
+out dir, a previous run, the database's `evidence_blobs`: `pipelines.evidence.stored_evidence`) is
+copied in, and a file already in the final folder is never rewritten (its name is its hash). Every
+text cell is neutralised: `listing_id` and the URLs come from sellers.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
+
+from pipelines.evidence import stored_evidence
 from pipelines.exports.atomic import atomic_path
 from pipelines.exports.columns import utc_text
 from pipelines.exports.job import ExportJob
@@ -59,9 +63,27 @@ def _bring_in(source: Path, target: Path, final: Path) -> Path | None:
     return target
 
 
-def write_evidence_manifest(rows: Sequence[FlagRow], path: Path, final_dir: Path | None = None) -> int:
+def _bring_in_evidence(engine: Engine | None, row: FlagRow, target: Path, final: Path) -> Path | None:
+    """Like `_bring_in`, for a response body, wherever its store keeps it (a file or a database row)."""
+    if final.is_file():
+        return final
+    if target.is_file():
+        return target
+    if engine is None:
+        return _bring_in(Path(row.evidence_path), target, final)
+    compressed = stored_evidence(engine, row.evidence_sha256, row.evidence_path)
+    if compressed is None:
+        return None
+    target.write_bytes(compressed)
+    return target
+
+
+def write_evidence_manifest(
+    rows: Sequence[FlagRow], path: Path, final_dir: Path | None = None, engine: Engine | None = None
+) -> int:
     """Write `path` (…/evidence/manifest.csv) and copy the evidence next to it; `final_dir` is where
-    the evidence folder will finally be (files already there are not copied again)."""
+    the evidence folder will finally be (files already there are not copied again); `engine`, the
+    history's database, where bodies kept in the database are read from."""
     evidence_dir = path.parent
     evidence_dir.mkdir(parents=True, exist_ok=True)
     final_dir = final_dir or evidence_dir
@@ -81,7 +103,7 @@ def write_evidence_manifest(rows: Sequence[FlagRow], path: Path, final_dir: Path
                 )
                 continue
             name = f"{row.evidence_sha256}.gz"
-            present = _bring_in(Path(row.evidence_path), evidence_dir / name, final_dir / name)
+            present = _bring_in_evidence(engine, row, evidence_dir / name, final_dir / name)
             writer.writerow(
                 spreadsheet_row(
                     [
@@ -102,4 +124,4 @@ def write_evidence_manifest(rows: Sequence[FlagRow], path: Path, final_dir: Path
 
 
 def export(job: ExportJob, path: Path) -> int:
-    return write_evidence_manifest(job.report.rows, path, job.out_dir / path.parent.name)
+    return write_evidence_manifest(job.report.rows, path, job.out_dir / path.parent.name, job.store.engine)

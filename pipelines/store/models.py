@@ -24,6 +24,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -144,6 +145,43 @@ class Evidence(Base):
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
     path: Mapped[str] = mapped_column(Text)
     """Where the gzip file was written (absolute path)."""
+
+
+class FetchLogEntry(Base):
+    """One fetch a crawler made (any status, or a download error): what was asked, what came back.
+
+    The fetch log of every crawl, single-machine or campaign (`pipelines.fetch_log`): no file on a
+    worker's disk. `run_id` is the run the crawl recorded into (a campaign's one run); `campaign` and
+    `worker` are set for campaign crawls."""
+
+    __tablename__ = "fetch_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(Integer, index=True, default=None)
+    campaign: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
+    worker: Mapped[str | None] = mapped_column(String(200), default=None)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    url: Mapped[str] = mapped_column(Text)
+    status: Mapped[int | None] = mapped_column(Integer, default=None)
+    """HTTP status; None when no answer came (a download error, named in `outcome`)."""
+    size: Mapped[int] = mapped_column(Integer)
+    """Response body bytes."""
+    duration_ms: Mapped[int | None] = mapped_column(Integer, default=None)
+    sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    """SHA-256 of the body: the evidence key when the body was kept as evidence."""
+    outcome: Mapped[str] = mapped_column(String(100))
+    """`ok`, `http_<status>`, or the download error's name."""
+
+
+class EvidenceBlob(Base):
+    """A response body kept in the database (`TISWATCH_EVIDENCE_STORE=database`): one row per distinct
+    body, keyed by the SHA-256 of the uncompressed body, stored gzip-compressed."""
+
+    __tablename__ = "evidence_blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    gzip: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Verdict(Base):

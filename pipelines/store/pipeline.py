@@ -80,6 +80,6 @@ class StorePipeline:
                     sha256=sha256,
                     url=url,
                     fetched_at=parse_utc(fetched_at) or utcnow(),
-                    path=str(evidence.path_for(sha256).resolve()),
+                    path=evidence.reference(sha256),
                 )
         return None

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 import gzip
 import hashlib
 import json
 
 from scrapy.utils.defer import deferred_f_from_coro_f
+from sqlalchemy import create_engine
 
 from crawler.spiders.shopee import SEARCH_PATH, ShopeeSpider
+from pipelines.fetch_log import read_fetch_log
 from tests.crawler_tests.crawling import local_settings, run_spider
 from tests.crawler_tests.shapes import shopee_item, shopee_page
 from tests.crawler_tests.site import Answer, TestSite
@@ -35,13 +36,22 @@ async def test_every_200_answer_is_kept_gzipped_under_its_sha256(tmp_path):
     digest = hashlib.sha256(body).hexdigest()
     assert gzip.decompress((evidence / f"{digest}.gz").read_bytes()) == body
     assert (evidence / f"{hashlib.sha256(soft_block).hexdigest()}.gz").exists()
-    with open(evidence / "fetch_log.csv", encoding="utf-8") as handle:
-        logged = list(csv.DictReader(handle))
-    assert len(logged) == 2  # the 404 is not evidence of anything
-    assert {row["sha256"] for row in logged} == {digest, hashlib.sha256(soft_block).hexdigest()}
-    listing = result.items[0]
-    assert any(row["url"] == listing.source_url for row in logged)  # how the store finds a listing's page
+    assert len(list(evidence.glob("*.gz"))) == 2  # the 404 is not evidence of anything
     assert result.stats["tiswatch/evidence_recorded"] == 2
+    # The fetch log (a table of the history) has every fetch, the 404 too, each body's hash the
+    # evidence key: how an investigator goes from a fetch to what it returned.
+    engine = create_engine(f"sqlite:///{tmp_path / 'out' / 'tiswatch.sqlite'}")
+    rows = list(read_fetch_log(engine))
+    assert any(row.url.endswith("/robots.txt") for row in rows)  # a fetch like any other
+    logged = {row.sha256: row for row in rows if not row.url.endswith("/robots.txt")}
+    engine.dispose()
+    assert len(logged) == 3
+    assert logged[digest].status == 200 and logged[digest].outcome == "ok"
+    assert logged[digest].size == len(body) and logged[digest].duration_ms is not None
+    assert logged[hashlib.sha256(b"gone").hexdigest()].outcome == "http_404"
+    assert hashlib.sha256(soft_block).hexdigest() in logged
+    listing = result.items[0]
+    assert logged[digest].url == listing.source_url  # how the store finds a listing's page
 
 
 @deferred_f_from_coro_f

@@ -1,14 +1,16 @@
 """`tiswatch campaign …` and `tiswatch worker`: many crawl workers on one shared frontier.
 
-    tiswatch campaign start  --plans plans.toml --redis URL --db URL [-s NAME=VALUE …]
-    tiswatch worker          --redis URL --db URL [--sites shopee,lazada] [--until-idle]
+    tiswatch campaign start  --plans plans.toml --redis URL --db URL [--evidence-store database] [-s N=V …]
+    tiswatch worker          --redis URL --db URL [--sites shopee,lazada] [--until-idle] [--out DIR]
     tiswatch campaign status --redis URL --db URL [--campaign ID] [--json]
     tiswatch campaign finish --redis URL --db URL --out DIR [--campaign ID] [--force]
 
 `campaign start` migrates the database once, opens one history run, seeds the shared queues from the
 plans (the TOML of `tiswatch crawl --all`) and returns; its last line is the campaign id. Workers on
 any number of machines take requests from the queues until the campaign is drained, then wait for the
-next one (`--until-idle`: exit 0 instead). `campaign finish` merges the workers' coverage into the
+next one (`--until-idle`: exit 0 instead). A worker given `--out DIR` finishes a campaign it sees
+drained (once for the whole fleet), exporting to DIR/<campaign id>; `campaign finish` then reports the
+finished campaign and exits with its status. `campaign finish` merges the workers' coverage into the
 run, marks new / still flagged / gone once over the campaign's scope (gone only on platforms covered
 completely), writes the export to DIR and sends the alerts. Exit status of `finish`: 0 when every
 page was covered, 1 when not (like `tiswatch crawl`), 2 on bad usage, 3 while workers still hold work.
@@ -33,6 +35,7 @@ EXIT_OK = 0
 EXIT_INCOMPLETE = 1
 EXIT_USAGE = 2
 EXIT_BUSY = 3
+OUT_SETTING = "TISWATCH_CAMPAIGN_OUT_DIR"
 
 
 def _settings(args: argparse.Namespace) -> tuple[Any, dict[str, str]]:
@@ -40,6 +43,9 @@ def _settings(args: argparse.Namespace) -> tuple[Any, dict[str, str]]:
     from tiswatch.cli.crawl import parse_pairs
 
     overrides = parse_pairs(args.set, "-s")
+    if getattr(args, "evidence_store", None):
+        # `campaign start --evidence-store`: every worker of the campaign keeps its evidence there.
+        overrides["TISWATCH_EVIDENCE_STORE"] = args.evidence_store
     this_process = dict(overrides)
     # The log is this process's own: a campaign's settings (`-s`, passed on to every worker) are not.
     if getattr(args, "loglevel", None):
@@ -92,6 +98,7 @@ def status_command(args: argparse.Namespace) -> int:
         f"campaign {status['campaign']} ({status['status']}, run {status['run_id']}): "
         + ("drained" if status["drained"] else "work left")
     )
+    print("  " + _finish_line(status))
     print("  plan: queued/in flight, pages fetched, listings, blocked, failed")
     for name, plan in status["plans"].items():
         print(
@@ -110,14 +117,35 @@ def status_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _finish_line(status: dict[str, Any]) -> str:
+    finish = status["finish"]
+    if status["status"] == "finished":
+        return f"finished: {finish['result']}, by {finish['finished_by']}; export in {finish['export_dir']}"
+    if finish["finishing"]:
+        return f"being finished by {finish['finishing']}"
+    if finish["finishers"]:
+        where = ", ".join(f"{worker} → {folder}" for worker, folder in finish["finishers"].items())
+        return f"finished automatically when drained, by a worker with --out ({where})"
+    return "no live worker has --out: when drained, finish it with `tiswatch campaign finish --out DIR`"
+
+
 def finish_command(args: argparse.Namespace) -> int:
     from crawler.cluster.alerts import AlertConfigError
-    from crawler.cluster.coordinator import CampaignBusy, CampaignError, finish_campaign
+    from crawler.cluster.coordinator import (
+        CampaignAlreadyFinished,
+        CampaignBusy,
+        CampaignError,
+        finish_campaign,
+    )
     from tiswatch.cli.crawl import format_summary
 
     try:
         settings, _ = _settings(args)
         result = finish_campaign(args.redis, args.db, Path(args.out), settings, args.campaign, args.force)
+    except CampaignAlreadyFinished as done:
+        # Not an error: a worker with `--out` finished it when it was drained. Its outcome decides.
+        print(f"tiswatch campaign finish: {done}")
+        return EXIT_OK if done.campaign.complete else EXIT_INCOMPLETE
     except CampaignBusy as error:
         print(f"tiswatch campaign finish: {error}", file=sys.stderr)
         return EXIT_BUSY
@@ -158,9 +186,11 @@ def worker_command(args: argparse.Namespace) -> int:
         heartbeat_seconds=args.heartbeat,
         poll_seconds=args.poll,
         worker_id=args.worker_id or "",
+        out_dir=args.out or settings.get(OUT_SETTING) or None,
     )
     import redis
 
+    from crawler.cluster.alerts import AlertConfigError
     from crawler.cluster.monitors import MonitorSettingsError
 
     try:
@@ -168,11 +198,13 @@ def worker_command(args: argparse.Namespace) -> int:
     except redis.RedisError as error:
         print(f"tiswatch worker: cannot use Redis at {args.redis}: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except MonitorSettingsError as error:
+    except (MonitorSettingsError, AlertConfigError) as error:
         print(f"tiswatch worker: {error}", file=sys.stderr)
         return EXIT_USAGE
     logging.getLogger(__name__).info("worker %s done: campaigns %s", report.worker_id, report.campaigns)
     print(f"worker {report.worker_id}: took part in {len(report.campaigns)} campaign(s)")
+    for campaign_id in report.finished:
+        print(f"  finished campaign {campaign_id} (export in {Path(options.out_dir or '.') / campaign_id})")
     for problem in report.errors:
         print(f"  error: {problem}", file=sys.stderr)
     return EXIT_INCOMPLETE if report.errors else EXIT_OK
@@ -197,6 +229,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers: Any) -> None:
+    from tiswatch.cli.crawl import add_evidence_store_argument
+
     campaign = subparsers.add_parser(
         "campaign",
         help="start, watch and finish a crawl campaign shared by many workers",
@@ -207,6 +241,7 @@ def register(subparsers: Any) -> None:
     start = actions.add_parser("start", help="seed a campaign from a plans file; prints its id last")
     start.add_argument("--plans", type=Path, required=True, metavar="FILE.toml", help="the crawl plans")
     _common(start)
+    add_evidence_store_argument(start)
     start.set_defaults(handler=start_command)
     status = actions.add_parser(
         "status", help="queued, in flight, done, listings, blocked per plan and worker"
@@ -229,6 +264,7 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _common(worker)
+    add_evidence_store_argument(worker)
     worker.add_argument("--sites", metavar="SPIDERS", help="only these plans' spiders (shopee,lazada)")
     worker.add_argument(
         "--until-idle", action="store_true", help="exit 0 once no campaign has work left (else wait for more)"
@@ -242,4 +278,10 @@ def register(subparsers: Any) -> None:
     )
     worker.add_argument("--poll", type=float, default=1.0, metavar="SECONDS", help="idle poll interval")
     worker.add_argument("--worker-id", metavar="ID", help="default: host-pid-random")
+    worker.add_argument(
+        "--out",
+        metavar="DIR",
+        help=f"finish a campaign this worker sees drained, exporting to DIR/<campaign id> (setting "
+        f"{OUT_SETTING}); without it the campaign waits for `tiswatch campaign finish`",
+    )
     worker.set_defaults(handler=worker_command)

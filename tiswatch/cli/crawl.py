@@ -50,6 +50,7 @@ from crawler.runner import (
     run_crawls,
     write_summary,
 )
+from pipelines.evidence import evidence_store_kind
 from tiswatch.cli import add_db_argument, out_folder
 
 EXIT_OK = 0
@@ -58,6 +59,17 @@ EXIT_USAGE = 2
 EXIT_LOCKED = 3
 
 DEFAULT_PLANS = (CrawlPlan("shopee"), CrawlPlan("lazada"))
+EVIDENCE_STORE_SETTING = "TISWATCH_EVIDENCE_STORE"
+
+
+def add_evidence_store_argument(parser: argparse.ArgumentParser) -> None:
+    """`--evidence-store files|database` (setting TISWATCH_EVIDENCE_STORE): see pipelines/evidence.py."""
+    parser.add_argument(
+        "--evidence-store",
+        choices=("files", "database"),
+        help="where response bodies are kept: files in TISWATCH_EVIDENCE_DIR (default), or rows of the "
+        f"history database, shared by every machine ({EVIDENCE_STORE_SETTING})",
+    )
 
 
 class LockHeld(RuntimeError):
@@ -205,11 +217,18 @@ def crawl_command(args: argparse.Namespace) -> int:
         print(f"tiswatch crawl: {error}", file=sys.stderr)
         return EXIT_USAGE
     overrides["TISWATCH_DB_URL"] = args.db
+    if args.evidence_store:
+        overrides[EVIDENCE_STORE_SETTING] = args.evidence_store
     if args.loglevel:
         overrides["LOG_LEVEL"] = args.loglevel
     if args.logfile:
         overrides["LOG_FILE"] = str(args.logfile)
     settings = project_settings(overrides)
+    try:
+        evidence_store_kind(settings)  # a misspelt store is named now, not a traceback mid-crawl
+    except ValueError as error:
+        print(f"tiswatch crawl: {error}", file=sys.stderr)
+        return EXIT_USAGE
     out_dir = Path(args.out)
     known = set(get_spider_loader(settings).list())
     if args.spider and not args.all and args.spider not in known:
@@ -294,6 +313,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--jobdir", metavar="DIR", help="JOBDIR for a single spider (resume after a clean stop)"
     )
+    add_evidence_store_argument(parser)
     parser.add_argument("--loglevel", "-L", metavar="LEVEL", help="log level (default: INFO)")
     parser.add_argument("--logfile", type=Path, metavar="FILE", help="write the crawl log to FILE")
     parser.set_defaults(handler=crawl_command)

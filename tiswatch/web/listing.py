@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -162,9 +161,10 @@ def load_listing(session: Session, listing_key: int) -> ListingFacts | None:
     )
 
 
-def evidence_text(path: str) -> str:
-    """A stored response body as text (never served as HTML): decoded leniently, cut at a limit."""
-    body = gzip.decompress(Path(path).read_bytes())
+def evidence_text(compressed: bytes) -> str:
+    """A stored response body (its gzip bytes) as text (never served as HTML): decoded leniently, cut
+    at a limit."""
+    body = gzip.decompress(compressed)
     text = body[:RAW_TEXT_LIMIT].decode("utf-8", errors="replace")
     if len(body) > RAW_TEXT_LIMIT:
         text += f"\n… ({len(body) - RAW_TEXT_LIMIT} more bytes in the evidence file)"

@@ -11,6 +11,7 @@ from fastapi import Path as PathParam
 from sqlalchemy import select
 from starlette.responses import FileResponse, RedirectResponse, Response
 
+from pipelines.evidence import stored_evidence
 from pipelines.store.models import DECISIONS, Evidence, Screenshot
 from tiswatch.web.decisions import DecisionRequest, record_decisions
 from tiswatch.web.desk import DeskRoute, desk_of, render, require_csrf, require_user
@@ -82,16 +83,29 @@ def _stored_file(request: Request, model: type[Evidence] | type[Screenshot], sha
     return row if row is not None and Path(row.path).is_file() else None
 
 
+def _stored_evidence(request: Request, sha256: str) -> tuple[Evidence, bytes] | None:
+    """The evidence row named by its SHA-256 and its stored gzip bytes, from whichever store kept them
+    (a file, or the database: `pipelines.evidence.stored_evidence`), else None."""
+    if not _SHA256.match(sha256):
+        return None
+    store = desk_of(request).store
+    with store.session() as session:
+        row = session.execute(select(Evidence).where(Evidence.sha256 == sha256).limit(1)).scalar_one_or_none()
+    if row is None:
+        return None
+    compressed = stored_evidence(store.engine, row.sha256, row.path)
+    return None if compressed is None else (row, compressed)
+
+
 @router.get("/evidence/{sha256}")
 def raw_page(request: Request, sha256: str) -> Response:
     user = require_user(request)
-    evidence = _stored_file(request, Evidence, sha256)
-    if evidence is None:
+    found = _stored_evidence(request, sha256)
+    if found is None:
         return render(request, "error.html", {"message_key": "not_found"}, user, status_code=404)
+    evidence, compressed = found
     # Rendered inside <pre> by an autoescaping template: the captured page is text, never markup.
-    return render(
-        request, "raw_page.html", {"evidence": evidence, "text": evidence_text(evidence.path)}, user
-    )
+    return render(request, "raw_page.html", {"evidence": evidence, "text": evidence_text(compressed)}, user)
 
 
 @router.get("/screenshots/{sha256}.png")
