@@ -20,9 +20,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 STAGING_PREFIX = ".tiswatch-export-"
+STARTING_PREFIX = ".tiswatch-starting-"
 LOCK_NAME = ".lock"
-# A folder without its lock file is one being created this instant, or the leftover of an export
-# killed between mkdtemp and the lock: removed once it is this old.
+# A folder still under its starting name is one being set up this instant, or the leftover of an
+# export killed before it took its lock: removed once it is this old.
 _UNLOCKED_GRACE_SECONDS = 60
 
 
@@ -30,38 +31,51 @@ def remove_leftovers(out: Path) -> int:
     """Remove the staging folders of exports that died; returns how many were removed."""
     removed = 0
     for folder in out.glob(STAGING_PREFIX + "*"):
-        lock_path = folder / LOCK_NAME
+        if _lock_is_free(folder / LOCK_NAME):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    for folder in out.glob(STARTING_PREFIX + "*"):
         try:
-            handle = open(lock_path, "a")  # noqa: SIM115 — closed below
+            stale = time.time() - folder.stat().st_mtime > _UNLOCKED_GRACE_SECONDS
         except FileNotFoundError:
-            try:
-                stale = time.time() - folder.stat().st_mtime > _UNLOCKED_GRACE_SECONDS
-            except FileNotFoundError:
-                continue
-            if stale:
-                shutil.rmtree(folder, ignore_errors=True)
-                removed += 1
             continue
-        except OSError:
-            continue
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:  # another export is writing there now
-            handle.close()
-            continue
-        shutil.rmtree(folder, ignore_errors=True)
-        handle.close()
-        removed += 1
+        if stale:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
     return removed
+
+
+def _lock_is_free(lock_path: Path) -> bool:
+    """True when no live export holds this lock. The file is opened read-only, never created: a
+    staging folder only gets its name once its lock is held (see `staging_folder`), so a missing
+    lock file means a broken folder, not one being set up."""
+    try:
+        descriptor = os.open(lock_path, os.O_RDONLY)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:  # another export is writing there now
+        return False
+    finally:
+        os.close(descriptor)
+    return True
 
 
 @contextmanager
 def staging_folder(out: Path) -> Iterator[Path]:
     out.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
-    folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
-    lock = open(folder / LOCK_NAME, "w")  # noqa: SIM115 — held for the whole export
+    # The folder is made under a name other exports do not clean by lock, locked, and only then
+    # renamed to its staging name: a folder under STAGING_PREFIX always has its lock held while its
+    # export lives (the lock is on the file, so it survives the rename).
+    starting = Path(tempfile.mkdtemp(prefix=STARTING_PREFIX, dir=out))
+    lock = open(starting / LOCK_NAME, "w")  # noqa: SIM115 — held for the whole export
     fcntl.flock(lock, fcntl.LOCK_EX)
+    folder = out / (STAGING_PREFIX + starting.name.removeprefix(STARTING_PREFIX))
+    os.rename(starting, folder)
     try:
         yield folder
     finally:

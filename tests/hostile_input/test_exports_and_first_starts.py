@@ -15,7 +15,13 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import create_engine, text
 
-from pipelines.exports.staging import STAGING_PREFIX
+from pipelines.exports.staging import (
+    LOCK_NAME,
+    STAGING_PREFIX,
+    STARTING_PREFIX,
+    remove_leftovers,
+    staging_folder,
+)
 from standards_data.database import normalise_db_url
 from tests.hostile_input.hostile import REPO, run_cli
 from tests.hostile_input.world import World, build_world
@@ -171,3 +177,31 @@ def test_processes_migrating_one_new_database_at_the_same_instant(db_url: str, t
     go.touch()
     results = [(process.wait(timeout=120), *process.communicate()) for process in starters]
     assert [status for status, _, _ in results] == [0] * 5, [err[-1500:] for _, _, err in results]
+
+
+def test_an_export_setting_up_its_folder_is_never_cleaned_by_another(tmp_path: Path) -> None:
+    """The race four exports at once once hit: export A has made its folder but not yet locked it;
+    export B's clean-up must not take that folder for a killed export's (nor create a lock in it).
+    A folder under the staging name with its lock free is a dead export's; a starting folder is
+    only removed once it is old."""
+    out = tmp_path / "out"
+    out.mkdir()
+    setting_up = out / (STARTING_PREFIX + "a")
+    setting_up.mkdir()
+    dead = out / (STAGING_PREFIX + "b")
+    dead.mkdir()
+    (dead / LOCK_NAME).write_text("")
+    assert remove_leftovers(out) == 1
+    assert setting_up.is_dir() and not dead.exists()
+    assert not (setting_up / LOCK_NAME).exists()
+    an_hour_ago = time.time() - 3600
+    os.utime(setting_up, (an_hour_ago, an_hour_ago))
+    assert remove_leftovers(out) == 1 and not setting_up.exists()
+
+
+def test_a_live_export_keeps_its_folder_while_others_clean(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with staging_folder(out) as folder:
+        assert folder.name.startswith(STAGING_PREFIX) and (folder / LOCK_NAME).exists()
+        assert remove_leftovers(out) == 0 and folder.is_dir()
+    assert list(out.iterdir()) == []
