@@ -81,18 +81,26 @@ def out_file(text: str) -> Path:
     return path
 
 
-def input_file(path: str | Path, what: str, option: str = "") -> Path:
-    """`path` when it is a file this process can read; else CommandError naming the input (`what`,
-    "listings file"), its option and the path, instead of `[Errno 2] No such file or directory: …`."""
+def unreadable_input(path: str | Path, what: str, option: str = "") -> str | None:
+    """Why `path` is not a file this process can read, in one line naming the input (`what`, "listings
+    file"), its option and the path — instead of `[Errno 2] No such file or directory: …`; else None."""
     path = Path(path)
     given = f" ({option})" if option else ""
     if not path.exists():
-        raise CommandError(f"{what} not found: {path}{given}")
+        return f"{what} not found: {path}{given}"
     if path.is_dir():
-        raise CommandError(f"{what} {path} is a folder, not a file{given}")
+        return f"{what} {path} is a folder, not a file{given}"
     if not os.access(path, os.R_OK):
-        raise CommandError(f"{what} {path} cannot be read: permission denied{given}")
-    return path
+        return f"{what} {path} cannot be read: permission denied{given}"
+    return None
+
+
+def input_file(path: str | Path, what: str, option: str = "") -> Path:
+    """`path` when it is a file this process can read; else CommandError saying why (exit 1)."""
+    problem = unreadable_input(path, what, option)
+    if problem:
+        raise CommandError(problem)
+    return Path(path)
 
 
 def port_number(text: str) -> int:
@@ -292,10 +300,11 @@ def options_after_command(parser: argparse.ArgumentParser, argv: list[str]) -> l
         return argv
     written = [token.split("=", 1)[0] for token in leading if token.startswith("-")]
     if index >= len(argv) or argv[index] not in commands:
+        unknown = f"{argv[index]!r} is not a command; " if index < len(argv) else ""
         parser.exit(
             EXIT_USAGE,
-            f"tiswatch: {' '.join(written)} goes after the command: tiswatch COMMAND {written[0]} … "
-            "(see tiswatch --help)\n",
+            f"tiswatch: {unknown}{' '.join(written)} goes after the command: "
+            f"tiswatch COMMAND {written[0]} … (see tiswatch --help)\n",
         )
     leaf, names = leaf_parser(parser, argv[index:])
     command = " ".join(["tiswatch", *names])

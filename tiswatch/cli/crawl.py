@@ -50,7 +50,7 @@ from crawler.runner import (
     run_crawls,
     write_summary,
 )
-from tiswatch.cli import add_db_argument, out_folder
+from tiswatch.cli import add_db_argument, out_file, out_folder, unreadable_input
 
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
@@ -99,8 +99,18 @@ def parse_pairs(pairs: Sequence[str] | None, option: str) -> dict[str, str]:
 def load_plans(path: Path | None, configured: Any) -> list[CrawlPlan]:
     """Plans from a TOML file, else from the `TISWATCH_CRAWL_PLANS` setting, else the defaults."""
     if path is not None:
-        with open(path, "rb") as handle:
-            entries = tomllib.load(handle).get("plan", [])
+        problem = unreadable_input(path, "plans file", "--plans")
+        if problem:
+            raise ValueError(problem)
+        try:
+            with open(path, "rb") as handle:
+                entries = tomllib.load(handle).get("plan", [])
+        except tomllib.TOMLDecodeError as error:
+            raise ValueError(f"plans file {path} (--plans) is not valid TOML: {error}") from None
+        except UnicodeDecodeError:
+            raise ValueError(
+                f"plans file {path} (--plans) is not UTF-8 text (TOML files are UTF-8: save it as UTF-8)"
+            ) from None
         source = str(path)
     elif configured:
         entries, source = configured, "TISWATCH_CRAWL_PLANS"
@@ -288,12 +298,16 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--state-dir",
         default="data",
+        type=out_folder,
         metavar="DIR",
         help="where --all keeps its lock file and JOBDIRs (default: data)",
     )
     parser.add_argument(
-        "--jobdir", metavar="DIR", help="JOBDIR for a single spider (resume after a clean stop)"
+        "--jobdir",
+        type=out_folder,
+        metavar="DIR",
+        help="JOBDIR for a single spider (resume after a clean stop)",
     )
     parser.add_argument("--loglevel", "-L", metavar="LEVEL", help="log level (default: INFO)")
-    parser.add_argument("--logfile", type=Path, metavar="FILE", help="write the crawl log to FILE")
+    parser.add_argument("--logfile", type=out_file, metavar="FILE", help="write the crawl log to FILE")
     parser.set_defaults(handler=crawl_command)

@@ -9,14 +9,35 @@ It binds to 127.0.0.1 unless told otherwise: put a TLS reverse proxy in front fo
 from __future__ import annotations
 
 import argparse
+import socket
 
-from tiswatch.cli import add_db_argument, port_number
+from tiswatch.cli import CommandError, add_db_argument, existing_engine, port_number
+
+
+def check_can_listen(host: str, port: int) -> None:
+    """Bind the address once before uvicorn does, so a port in use or an address this machine does
+    not have is one line, not uvicorn's log of a start-up and a shutdown around `[Errno 98]`."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, protocol, _, address = infos[0]
+        with socket.socket(family, kind, protocol) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind(address)
+    except OSError as error:
+        reason = (error.strerror or str(error)).lower()
+        raise CommandError(
+            f"cannot listen on {host}:{port}: {reason} (another server on that port? give --port)"
+        ) from None
 
 
 def serve_command(args: argparse.Namespace) -> int:
     import uvicorn
 
     from tiswatch.server import ServerConfig, create_app
+
+    # A mistyped --db would otherwise serve a new, empty database.
+    existing_engine(args.db).dispose()
+    check_can_listen(args.host, args.port)
 
     app = create_app(ServerConfig(db_url=args.db))
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
