@@ -69,7 +69,7 @@ def out_folder(text: str) -> Path:
     """argparse type of `--out DIR`: a folder, or a name free to become one (never an existing file)."""
     path = Path(text)
     if path.exists() and not path.is_dir():
-        raise argparse.ArgumentTypeError(f"{text} is a file, not a folder; give a folder for --out")
+        raise argparse.ArgumentTypeError(f"{text} is a file, not a folder; give a folder")
     return path
 
 
@@ -227,7 +227,9 @@ def describe_os_error(error: OSError, args: argparse.Namespace, options: dict[st
         if not isinstance(value, str | Path) or not str(value) or dest not in options:
             continue
         given = Path(value)
-        if failing == given or given in failing.parents:
+        # The path itself, a file inside it, or a temporary sibling written to replace it (`.NAME.….part`).
+        sibling = failing.parent == given.parent and failing.name.startswith(f".{given.name}.")
+        if failing == given or given in failing.parents or sibling:
             depth = len(given.parts)
             if best is None or depth > best[0]:
                 best = (depth, options[dest], str(value))
@@ -300,19 +302,19 @@ def options_after_command(parser: argparse.ArgumentParser, argv: list[str]) -> l
         return argv
     written = [token.split("=", 1)[0] for token in leading if token.startswith("-")]
     if index >= len(argv) or argv[index] not in commands:
-        unknown = f"{argv[index]!r} is not a command; " if index < len(argv) else ""
+        not_command = f"{argv[index]!r} is not a command; " if index < len(argv) else ""
         parser.exit(
             EXIT_USAGE,
-            f"tiswatch: {unknown}{' '.join(written)} goes after the command: "
+            f"tiswatch: {not_command}{' '.join(written)} goes after the command: "
             f"tiswatch COMMAND {written[0]} … (see tiswatch --help)\n",
         )
     leaf, names = leaf_parser(parser, argv[index:])
     command = " ".join(["tiswatch", *names])
-    unknown = [option for option in written if option not in leaf._option_string_actions]
-    if unknown:
+    foreign = [option for option in written if option not in leaf._option_string_actions]
+    if foreign:
         parser.exit(
             EXIT_USAGE,
-            f"{command}: {unknown[0]} is not an option of {' '.join(names)} (see {command} --help)\n",
+            f"{command}: {foreign[0]} is not an option of {' '.join(names)} (see {command} --help)\n",
         )
     return [*argv[index:], *leading]
 

@@ -37,9 +37,10 @@ EXIT_BUSY = 3
 
 def _settings(args: argparse.Namespace) -> tuple[Any, dict[str, str]]:
     from crawler.runner import project_settings
-    from tiswatch.cli.crawl import parse_pairs
+    from tiswatch.cli.crawl import check_setting_values, parse_pairs
 
     overrides = parse_pairs(args.set, "-s")
+    check_setting_values(overrides)
     this_process = dict(overrides)
     # The log is this process's own: a campaign's settings (`-s`, passed on to every worker) are not.
     if getattr(args, "loglevel", None):

@@ -96,6 +96,41 @@ def parse_pairs(pairs: Sequence[str] | None, option: str) -> dict[str, str]:
     return result
 
 
+def check_setting_values(overrides: dict[str, str]) -> None:
+    """`-s NAME=VALUE` of a setting whose default is a number or a yes/no must be one: said here, in one
+    line, instead of `could not convert string to float: 'abc'` from inside Scrapy after it started."""
+    defaults = project_settings()
+    for name, value in overrides.items():
+        default = defaults.get(name)
+        text = value.strip()
+        if isinstance(default, bool):
+            valid = text.lower() in ("0", "1", "true", "false")
+            kind = "True or False (or 1 or 0)"
+        elif isinstance(default, int | float):
+            kind = "a whole number" if isinstance(default, int) else "a number"
+            try:
+                (int if isinstance(default, int) else float)(text)
+                valid = True
+            except ValueError:
+                valid = False
+        else:
+            continue
+        if not valid:
+            raise ValueError(f"-s {name}={value!r}: expected {kind} (the default is {default!r})")
+
+
+def check_spider_arguments(settings: Any, plans: Sequence[CrawlPlan]) -> None:
+    """Build each plan's spider once with its `-a` arguments before Scrapy starts (the spiders'
+    constructors only check and store them), so `-a max_pages=abc` is one line and exit 2, not a
+    crawl that logs its start and then fails."""
+    loader = get_spider_loader(settings)
+    for plan in plans:
+        try:
+            loader.load(plan.spider)(**plan.arguments)
+        except ValueError as error:
+            raise ValueError(f"{plan.name}: {error}") from None
+
+
 def load_plans(path: Path | None, configured: Any) -> list[CrawlPlan]:
     """Plans from a TOML file, else from the `TISWATCH_CRAWL_PLANS` setting, else the defaults."""
     if path is not None:
@@ -210,6 +245,7 @@ def prepare_database(url: str) -> None:
 def crawl_command(args: argparse.Namespace) -> int:
     try:
         overrides = parse_pairs(args.set, "-s")
+        check_setting_values(overrides)
         arguments = parse_pairs(args.argument, "-a")
     except ValueError as error:
         print(f"tiswatch crawl: {error}", file=sys.stderr)
@@ -247,6 +283,11 @@ def crawl_command(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
+        try:
+            check_spider_arguments(settings, plans)
+        except ValueError as error:
+            print(f"tiswatch crawl --all: {error}; nothing was crawled", file=sys.stderr)
+            return EXIT_USAGE
         state_dir = Path(args.state_dir)
         try:
             with run_lock(state_dir / "crawl.lock"):
@@ -260,6 +301,11 @@ def crawl_command(args: argparse.Namespace) -> int:
             print("tiswatch crawl: name a SPIDER (shopee, lazada, schema_org) or give --all", file=sys.stderr)
             return EXIT_USAGE
         plan = CrawlPlan(args.spider, arguments)
+        try:
+            check_spider_arguments(settings, [plan])
+        except ValueError as error:
+            print(f"tiswatch crawl: {error}", file=sys.stderr)
+            return EXIT_USAGE
         job_dirs = {plan.name: Path(args.jobdir)} if args.jobdir else {}
         outcomes = run_crawls([plan], settings, out_dir, job_dirs)
 

@@ -9,6 +9,7 @@ It binds to 127.0.0.1 unless told otherwise: put a TLS reverse proxy in front fo
 from __future__ import annotations
 
 import argparse
+import errno
 import socket
 
 from tiswatch.cli import CommandError, add_db_argument, existing_engine, port_number
@@ -25,9 +26,8 @@ def check_can_listen(host: str, port: int) -> None:
             probe.bind(address)
     except OSError as error:
         reason = (error.strerror or str(error)).lower()
-        raise CommandError(
-            f"cannot listen on {host}:{port}: {reason} (another server on that port? give --port)"
-        ) from None
+        hint = " (another server is using it? give another --port)" if error.errno == errno.EADDRINUSE else ""
+        raise CommandError(f"cannot listen on {host}:{port}: {reason}{hint}") from None
 
 
 def serve_command(args: argparse.Namespace) -> int:
