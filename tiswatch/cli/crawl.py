@@ -264,8 +264,9 @@ def crawl_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    prepare_database(args.db)
 
+    # Usage errors (plans, spider arguments) first: nothing is opened or created for a command that
+    # cannot run. Then the database, before Scrapy starts.
     if args.all:
         if args.spider:
             print("tiswatch crawl: give a SPIDER or --all, not both", file=sys.stderr)
@@ -288,6 +289,7 @@ def crawl_command(args: argparse.Namespace) -> int:
         except ValueError as error:
             print(f"tiswatch crawl --all: {error}; nothing was crawled", file=sys.stderr)
             return EXIT_USAGE
+        prepare_database(args.db)
         state_dir = Path(args.state_dir)
         try:
             with run_lock(state_dir / "crawl.lock"):
@@ -306,6 +308,7 @@ def crawl_command(args: argparse.Namespace) -> int:
         except ValueError as error:
             print(f"tiswatch crawl: {error}", file=sys.stderr)
             return EXIT_USAGE
+        prepare_database(args.db)
         job_dirs = {plan.name: Path(args.jobdir)} if args.jobdir else {}
         outcomes = run_crawls([plan], settings, out_dir, job_dirs)
 
