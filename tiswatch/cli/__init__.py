@@ -2,8 +2,9 @@
 
 Every error reaches the user as one line on stderr naming the thing and what to do: exit 2 for usage
 errors (argparse's, a bad `--db` URL, an `--out` that is a file), 1 for failures. `main` is the one
-place that turns an exception into that line; `--debug` (before or after the command) shows the
-traceback instead.
+place that turns an exception into that line (a file error names the option that held the path);
+`--debug` (before or after the command) shows the traceback instead. Options written before the
+command (`tiswatch --db URL runs`) are moved after it (`options_after_command`).
 """
 
 from __future__ import annotations
@@ -220,7 +221,7 @@ def describe_os_error(error: OSError, args: argparse.Namespace, options: dict[st
     failing one: an export's private staging folder is inside `--out`), the path, what went wrong."""
     reason = _OS_ERROR_WORDS.get(error.errno or 0) or (error.strerror or str(error)).lower()
     if not error.filename:
-        return f"{reason}"
+        return reason
     failing = Path(os.fsdecode(error.filename))
     best: tuple[int, str, str] | None = None
     for dest, value in vars(args).items():

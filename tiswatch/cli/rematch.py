@@ -7,8 +7,8 @@ Prints what changed (newly flagged first, e.g. listings whose licence was revoke
 the next `tiswatch export` shows the new verdicts, each row marked with the re-match behind it.
 `--dry-run` prints the changes and stores nothing. `--registry FILE` is validated exactly as
 `tiswatch registry import` validates it; any error rejects it and nothing is judged.
-Exit codes: 0 done, 1 nothing to re-match against (no registry imported and no --registry) or the
---registry file was rejected.
+Exit codes: 0 done, 1 no tiswatch database at --db (none is created), nothing to re-match against (no
+registry imported and no --registry), or the --registry file is missing or was rejected.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@
 
 It binds to 127.0.0.1 unless told otherwise: put a TLS reverse proxy in front for a shared deployment
 (README, "The review desk").
+Exit 1, in one line, when --db names no tiswatch database (a mistyped URL would otherwise serve a new,
+empty one) or the address cannot be listened on (a port in use).
 """
 
 from __future__ import annotations
