@@ -286,6 +286,17 @@ CASES: list[Case] = [
         r"^tiswatch match: argument --out: .*a-folder is a folder; give a file name",
     ),
     Case(
+        "match: --out is the listings file",
+        lambda w, f, s: _match(f, f.listings_utf8),
+        2,
+        r"^tiswatch match: --out .*listings\.jsonl is the --listings file: the verdicts would replace it",
+        check=lambda w, f, s: (
+            None
+            if json.loads(f.listings_utf8.read_text(encoding="utf-8").splitlines()[0]) == THAI_LISTINGS[0]
+            else pytest.fail("the listings were overwritten")
+        ),
+    ),
+    Case(
         "match: --index-cache a file",
         lambda w, f, s: [*_match(f, s / "v.jsonl"), "--index-cache", str(f.empty)],
         2,

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_UNREADABLE = 1
+EXIT_USAGE = 2
 # Bad lines printed one by one; the rest are counted in one line.
 BAD_LINES_SHOWN = 10
 
@@ -167,6 +168,13 @@ def match_command(args: argparse.Namespace) -> int:
     listings_path = input_file(args.listings, "listings file", "--listings")
     if args.vocabulary:
         input_file(args.vocabulary, "vocabulary file", "--vocabulary")
+    out: Path = args.out
+    for given, option in ((registry_path, "--registry"), (listings_path, "--listings")):
+        if out.exists() and out.resolve() == given.resolve():
+            raise CommandError(
+                f"--out {out} is the {option} file: the verdicts would replace it; give another name",
+                status=EXIT_USAGE,
+            )
     encoding = listings_encoding(listings_path)
     licences = _load_registry(registry_path)
     try:
@@ -178,7 +186,6 @@ def match_command(args: argparse.Namespace) -> int:
     counts: Counter[str] = Counter()
     problems: list[str] = []
     bad_lines = BadLines()
-    out: Path = args.out
     out.parent.mkdir(parents=True, exist_ok=True)
     # Written beside the target and renamed over it only when something was judged: a file of
     # garbage never replaces the verdicts of an earlier run with an empty file.
