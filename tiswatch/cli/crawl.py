@@ -103,13 +103,17 @@ def check_setting_values(overrides: dict[str, str]) -> None:
     for name, value in overrides.items():
         default = defaults.get(name)
         text = value.strip()
+        if not text:  # `-s NAME=` unsets a setting; whoever reads it says whether it may be unset
+            continue
         if isinstance(default, bool):
             valid = text.lower() in ("0", "1", "true", "false")
             kind = "True or False (or 1 or 0)"
         elif isinstance(default, int | float):
-            kind = "a whole number" if isinstance(default, int) else "a number"
+            # A number, whole or not: Scrapy reads some settings with a whole default as floats
+            # (CLOSESPIDER_TIMEOUT=0.5).
+            kind = "a number"
             try:
-                (int if isinstance(default, int) else float)(text)
+                float(text)
                 valid = True
             except ValueError:
                 valid = False
