@@ -85,11 +85,15 @@ def sqlite_path(url: str) -> Path | None:
 def database_exists(url: str) -> bool:
     """Whether `url` names a tiswatch database that exists (without creating anything).
 
-    A SQLite file must exist; a server database must answer and hold a tiswatch table."""
+    A SQLite file must exist and hold a tiswatch table (read without writing: an empty file, or another
+    program's database, is not migrated into one by a command that only reads); a server database
+    must answer and hold a tiswatch table."""
     parsed = parse_db_url(url)
     if parsed.get_backend_name() == "sqlite":
         path = sqlite_path(url)
-        return path is not None and path.is_file()
+        if path is None or not path.is_file():
+            return False
+        return bool(_sqlite_tables(url, path) & _TISWATCH_TABLES)
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
@@ -98,7 +102,28 @@ def database_exists(url: str) -> bool:
         raise DatabaseUnavailable(describe_database_error(url, error)) from None
     finally:
         engine.dispose()
-    return bool(names & {"alembic_version", "runs", "registry_versions"})
+    return bool(names & _TISWATCH_TABLES)
+
+
+# Any of these tables makes a database a tiswatch one (older ones predate Alembic's table).
+_TISWATCH_TABLES = frozenset({"alembic_version", "runs", "registry_versions"})
+
+
+def _sqlite_tables(url: str, path: Path) -> set[str]:
+    """The tables of a SQLite file, opened read-only (nothing is created or written)."""
+    import sqlite3
+
+    try:
+        connection = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=SQLITE_BUSY_TIMEOUT
+        )
+        try:
+            rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        raise DatabaseUnavailable(describe_database_error(url, error)) from None
+    return {name for (name,) in rows}
 
 
 def describe_database_error(url: str, error: BaseException) -> str:
@@ -184,8 +209,9 @@ def make_engine(url: str) -> Engine:
             try:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as error:
+                reason = (error.strerror or str(error)).lower()
                 raise DatabaseUnavailable(
-                    f"--db {url}: cannot create the folder {folder} ({error})"
+                    f"--db {shown_url(url)}: cannot create the folder {folder}: {reason}"
                 ) from None
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT})
 

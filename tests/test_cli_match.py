@@ -140,7 +140,11 @@ def test_unreadable_inputs_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert (
         main(["match", "--registry", str(not_registry), "--listings", str(listings), "--out", str(out)]) == 1
     )
-    assert "missing column(s) licence_no, tis_number, brand" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"tiswatch match: registry file not found: {tmp_path / 'missing.csv'} (--registry)" in err
+    # Validated as `tiswatch registry import` validates it: the header names the expected columns.
+    assert "header not recognised: expected the canonical columns (licence_no" in err
+    assert f"rejected the registry file {not_registry} (--registry); nothing was judged" in err
     assert (
         main(
             [

@@ -7,7 +7,9 @@ Thai letters are single bytes 0xA1-0xFB that are not valid UTF-8 sequences on th
 Almost any byte string decodes as cp874, so a file that decodes is also read as text: Latin-1 or
 Windows-1252 ("Société") turns into Thai tone marks after Latin letters ("Soci้t้"), which no Thai
 text has, and is refused with the encoding named instead of being imported garbled. UTF-16 without a
-BOM is recognised by its zero bytes (every other byte of Latin and Thai text is 0x00 or 0x0E).
+BOM is recognised by its zero bytes (every other byte of Latin and Thai text is 0x00 or 0x0E). Any
+other file with a NUL byte is binary (a spreadsheet saved under the wrong name, a disk image) and is
+refused as such: NUL is valid UTF-8, so it would otherwise be read as one long line of nothing.
 """
 
 from __future__ import annotations
@@ -84,6 +86,18 @@ def _utf16_without_bom(path: Path) -> str | None:
     return None
 
 
+def _first_nul(path: Path) -> int:
+    """Byte offset of the first NUL byte, or -1."""
+    offset = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            found = chunk.find(0)
+            if found >= 0:
+                return offset + found
+            offset += len(chunk)
+    return -1
+
+
 def detect_encoding(path: str | Path) -> str:
     """Python codec name to read `path` with; raises EncodingProblem for anything else."""
     path = Path(path)
@@ -102,6 +116,9 @@ def detect_encoding(path: str | Path) -> str:
         if not ok:
             raise EncodingProblem(f"looks like {utf16.upper()} without a BOM but byte {offset} is not")
         return utf16
+    nul = _first_nul(path)
+    if nul >= 0:
+        raise EncodingProblem(f"a binary file, not text (a NUL byte at offset {nul})")
     ok, utf8_offset = _decodes(path, "utf-8")
     if ok:
         return "utf-8"

@@ -74,7 +74,7 @@ def validate_registry_file(path: str | Path) -> ValidatedFile:
     problems = Problems(source=str(path))
     result = ValidatedFile(path=path, problems=problems)
     if not path.is_file():
-        problems.error(0, "", "file not found")
+        problems.error(0, "", "is a folder, not a file" if path.is_dir() else "file not found")
         return result
     try:
         table = Table(path)

@@ -115,7 +115,7 @@ def validate_vocabulary_file(path: str | Path, extra_check: ExtraCheck | None = 
     problems = Problems(source=str(path))
     result = ValidatedVocabulary(path=path, problems=problems, columns=[], rows=[])
     if not path.is_file():
-        problems.error(0, "", "file not found")
+        problems.error(0, "", "is a folder, not a file" if path.is_dir() else "file not found")
         return result
     try:
         table = Table(path)

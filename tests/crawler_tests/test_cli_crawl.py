@@ -109,7 +109,8 @@ def test_bad_arguments_are_usage_errors(tmp_path):
     assert result.returncode == 2
 
 
-def test_unknown_standard_makes_the_crawl_fail_with_the_reason(tmp_path):
+def test_unknown_standard_is_a_usage_error_before_scrapy_starts(tmp_path):
+    """A spider argument the spider refuses is one line and exit 2; nothing is crawled or written."""
     result = tiswatch(
         "crawl",
         "lazada",
@@ -118,14 +119,14 @@ def test_unknown_standard_makes_the_crawl_fail_with_the_reason(tmp_path):
         "-a",
         "standards=9999-2599",
         "--out",
-        str(tmp_path),
+        str(tmp_path / "out"),
         "--db",
         f"sqlite:///{tmp_path / 'runs.sqlite'}",
     )
-    assert result.returncode == 1
-    assert "9999-2599" in result.stdout
-    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
-    assert summary["status"] == "error" and "9999-2599" in summary["error"]
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tiswatch crawl: lazada: ") and "9999-2599" in lines[0]
+    assert not (tmp_path / "out").exists() and not (tmp_path / "runs.sqlite").exists()
 
 
 def test_crawl_all_does_not_start_while_another_run_holds_the_lock(tmp_path):

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-from tiswatch.cli import add_db_argument
+from tiswatch.cli import add_db_argument, existing_engine
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -61,7 +61,7 @@ def add_command(args: argparse.Namespace) -> int:
 def list_command(args: argparse.Namespace) -> int:
     from tiswatch.api.keys import list_keys
 
-    records = list_keys(_engine(args.db))
+    records = list_keys(existing_engine(args.db))
     if not records:
         print("no API keys (add one with: tiswatch api-keys add NAME)")
     for record in records:
@@ -77,7 +77,7 @@ def revoke_command(args: argparse.Namespace) -> int:
     from tiswatch.api.keys import KeyError_, revoke_key
 
     try:
-        revoke_key(_engine(args.db), args.name)
+        revoke_key(existing_engine(args.db), args.name)
     except KeyError_ as error:
         print(f"tiswatch api-keys: {error}", file=sys.stderr)
         return EXIT_REFUSED

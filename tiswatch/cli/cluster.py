@@ -28,7 +28,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from tiswatch.cli import add_db_argument
+from tiswatch.cli import add_db_argument, out_file, out_folder, redis_url
 
 REDIS_ENV = "TISWATCH_REDIS_URL"
 EXIT_OK = 0
@@ -40,9 +40,10 @@ OUT_SETTING = "TISWATCH_CAMPAIGN_OUT_DIR"
 
 def _settings(args: argparse.Namespace) -> tuple[Any, dict[str, str]]:
     from crawler.runner import project_settings
-    from tiswatch.cli.crawl import parse_pairs
+    from tiswatch.cli.crawl import check_setting_values, parse_pairs
 
     overrides = parse_pairs(args.set, "-s")
+    check_setting_values(overrides)
     if getattr(args, "evidence_store", None):
         # `campaign start --evidence-store`: every worker of the campaign keeps its evidence there.
         overrides["TISWATCH_EVIDENCE_STORE"] = args.evidence_store
@@ -216,6 +217,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
         "--redis",
         required=not from_env,
         default=from_env,
+        type=redis_url,
         metavar="URL",
         help=f"Redis URL (redis://…, rediss://…, unix://…); default ${REDIS_ENV}, which keeps a password "
         "out of the process list",
@@ -225,7 +227,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
         "-s", dest="set", action="append", metavar="NAME=VALUE", help="Scrapy/tiswatch setting (repeatable)"
     )
     parser.add_argument("--loglevel", "-L", metavar="LEVEL", help="log level (default: INFO)")
-    parser.add_argument("--logfile", type=Path, metavar="FILE", help="write the log to FILE")
+    parser.add_argument("--logfile", type=out_file, metavar="FILE", help="write the log to FILE")
 
 
 def register(subparsers: Any) -> None:
@@ -252,7 +254,9 @@ def register(subparsers: Any) -> None:
     status.set_defaults(handler=status_command)
     finish = actions.add_parser("finish", help="merge coverage into one run, export, alert")
     _common(finish)
-    finish.add_argument("--out", required=True, metavar="DIR", help="where the export is written")
+    finish.add_argument(
+        "--out", required=True, type=out_folder, metavar="DIR", help="where the export is written"
+    )
     finish.add_argument("--campaign", metavar="ID", help="default: the active campaign")
     finish.add_argument("--force", action="store_true", help="finish even with work left (incomplete)")
     finish.set_defaults(handler=finish_command)

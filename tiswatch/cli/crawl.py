@@ -51,7 +51,7 @@ from crawler.runner import (
     write_summary,
 )
 from pipelines.evidence import evidence_store_kind
-from tiswatch.cli import add_db_argument, out_folder
+from tiswatch.cli import add_db_argument, out_file, out_folder, unreadable_input
 
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
@@ -108,11 +108,61 @@ def parse_pairs(pairs: Sequence[str] | None, option: str) -> dict[str, str]:
     return result
 
 
+def check_setting_values(overrides: dict[str, str]) -> None:
+    """`-s NAME=VALUE` of a setting whose default is a number or a yes/no must be one: said here, in one
+    line, instead of `could not convert string to float: 'abc'` from inside Scrapy after it started."""
+    defaults = project_settings()
+    for name, value in overrides.items():
+        default = defaults.get(name)
+        text = value.strip()
+        if not text:  # `-s NAME=` unsets a setting; whoever reads it says whether it may be unset
+            continue
+        if isinstance(default, bool):
+            valid = text.lower() in ("0", "1", "true", "false")
+            kind = "True or False (or 1 or 0)"
+        elif isinstance(default, int | float):
+            # A number, whole or not: Scrapy reads some settings with a whole default as floats
+            # (CLOSESPIDER_TIMEOUT=0.5).
+            kind = "a number"
+            try:
+                float(text)
+                valid = True
+            except ValueError:
+                valid = False
+        else:
+            continue
+        if not valid:
+            raise ValueError(f"-s {name}={value!r}: expected {kind} (the default is {default!r})")
+
+
+def check_spider_arguments(settings: Any, plans: Sequence[CrawlPlan]) -> None:
+    """Build each plan's spider once with its `-a` arguments before Scrapy starts (the spiders'
+    constructors only check and store them), so `-a max_pages=abc` is one line and exit 2, not a
+    crawl that logs its start and then fails. Not for `--all`: there a plan's bad argument is
+    recorded in its summary and the other plans still run (cron)."""
+    loader = get_spider_loader(settings)
+    for plan in plans:
+        try:
+            loader.load(plan.spider)(**plan.arguments)
+        except ValueError as error:
+            raise ValueError(f"{plan.name}: {error}") from None
+
+
 def load_plans(path: Path | None, configured: Any) -> list[CrawlPlan]:
     """Plans from a TOML file, else from the `TISWATCH_CRAWL_PLANS` setting, else the defaults."""
     if path is not None:
-        with open(path, "rb") as handle:
-            entries = tomllib.load(handle).get("plan", [])
+        problem = unreadable_input(path, "plans file", "--plans")
+        if problem:
+            raise ValueError(problem)
+        try:
+            with open(path, "rb") as handle:
+                entries = tomllib.load(handle).get("plan", [])
+        except tomllib.TOMLDecodeError as error:
+            raise ValueError(f"plans file {path} (--plans) is not valid TOML: {error}") from None
+        except UnicodeDecodeError:
+            raise ValueError(
+                f"plans file {path} (--plans) is not UTF-8 text (TOML files are UTF-8: save it as UTF-8)"
+            ) from None
         source = str(path)
     elif configured:
         entries, source = configured, "TISWATCH_CRAWL_PLANS"
@@ -212,6 +262,7 @@ def prepare_database(url: str) -> None:
 def crawl_command(args: argparse.Namespace) -> int:
     try:
         overrides = parse_pairs(args.set, "-s")
+        check_setting_values(overrides)
         arguments = parse_pairs(args.argument, "-a")
     except ValueError as error:
         print(f"tiswatch crawl: {error}", file=sys.stderr)
@@ -237,8 +288,9 @@ def crawl_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    prepare_database(args.db)
 
+    # Usage errors (plans, spider arguments) first: nothing is opened or created for a command that
+    # cannot run. Then the database, before Scrapy starts.
     if args.all:
         if args.spider:
             print("tiswatch crawl: give a SPIDER or --all, not both", file=sys.stderr)
@@ -256,6 +308,7 @@ def crawl_command(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
+        prepare_database(args.db)
         state_dir = Path(args.state_dir)
         try:
             with run_lock(state_dir / "crawl.lock"):
@@ -269,6 +322,12 @@ def crawl_command(args: argparse.Namespace) -> int:
             print("tiswatch crawl: name a SPIDER (shopee, lazada, schema_org) or give --all", file=sys.stderr)
             return EXIT_USAGE
         plan = CrawlPlan(args.spider, arguments)
+        try:
+            check_spider_arguments(settings, [plan])
+        except ValueError as error:
+            print(f"tiswatch crawl: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        prepare_database(args.db)
         job_dirs = {plan.name: Path(args.jobdir)} if args.jobdir else {}
         outcomes = run_crawls([plan], settings, out_dir, job_dirs)
 
@@ -307,13 +366,17 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--state-dir",
         default="data",
+        type=out_folder,
         metavar="DIR",
         help="where --all keeps its lock file and JOBDIRs (default: data)",
     )
     parser.add_argument(
-        "--jobdir", metavar="DIR", help="JOBDIR for a single spider (resume after a clean stop)"
+        "--jobdir",
+        type=out_folder,
+        metavar="DIR",
+        help="JOBDIR for a single spider (resume after a clean stop)",
     )
     add_evidence_store_argument(parser)
     parser.add_argument("--loglevel", "-L", metavar="LEVEL", help="log level (default: INFO)")
-    parser.add_argument("--logfile", type=Path, metavar="FILE", help="write the crawl log to FILE")
+    parser.add_argument("--logfile", type=out_file, metavar="FILE", help="write the crawl log to FILE")
     parser.set_defaults(handler=crawl_command)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.demo_market.catalogue import DEFAULT_SEED, DEFAULT_SIZE, PLATFORMS
-from tiswatch.cli import non_negative_int, port_number, positive_int
+from tiswatch.cli import non_negative_int, out_file, port_number, positive_int
 
 EXIT_OK = 0
 EXIT_CANNOT_SERVE = 1
@@ -70,7 +70,9 @@ def register(subparsers: Any) -> None:
         help="answer every Nth search with HTTP 429",
     )
     parser.add_argument("--malformed", action="store_true", help="serve some broken pages (see malformed.py)")
-    parser.add_argument("--truth", type=Path, metavar="FILE", help="write the intended verdicts (JSON Lines)")
+    parser.add_argument(
+        "--truth", type=out_file, metavar="FILE", help="write the intended verdicts (JSON Lines)"
+    )
     parser.set_defaults(handler=run)
 
 

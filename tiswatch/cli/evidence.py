@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from tiswatch.cli import add_db_argument
+from tiswatch.cli import add_db_argument, open_existing_store
 
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
@@ -25,12 +25,11 @@ def screenshots_command(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from pipelines.evidence import evidence_dir_from_settings
-    from pipelines.store import HistoryStore
     from tiswatch.screenshots import take_screenshots
     from tiswatch.web.models import QueueRow
     from tiswatch.web.queue import ensure_fresh
 
-    store = HistoryStore.from_url(args.db)
+    store = open_existing_store(args.db)
     ensure_fresh(store, wait=True)
     query = select(QueueRow.listing_key, QueueRow.platform, QueueRow.listing_id, QueueRow.url).order_by(
         QueueRow.sort_rank

@@ -15,9 +15,8 @@ import getpass
 import os
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
-from tiswatch.cli import add_db_argument, open_existing_store, out_folder
+from tiswatch.cli import add_db_argument, open_existing_store, out_folder, unreadable_input
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
@@ -87,8 +86,9 @@ def review_import_command(args: argparse.Namespace) -> int:
     from pipelines.review import ReviewImportError, import_review
     from standards_data.outside_text import terminal_text
 
-    if not Path(args.file).is_file():
-        print(f"tiswatch review import: {args.file}: no such file", file=sys.stderr)
+    problem = unreadable_input(args.file, "review file")
+    if problem:
+        print(f"tiswatch review import: {problem}", file=sys.stderr)
         return EXIT_REJECTED
     store = open_existing_store(args.db)
     try:

@@ -5,11 +5,15 @@
 
 Writes one verdict per listing (the Verdict contract: listing_id, verdict, flagged, tis_number,
 licence_no, score, reasons) in the order of the listings. A line that is not a JSON object, or lacks
-`listing_id` or `title`, is reported on stderr with its line number and skipped; every other line is
-still judged. A summary of the verdicts goes to stderr.
+`listing_id` or `title`, is skipped; the first ten are reported on stderr with their line numbers,
+the rest counted in one line. Every other line is still judged. A summary of the verdicts goes to
+stderr. The registry goes through `tiswatch registry import`'s validation (any error rejects it); the
+listings are read as UTF-8 (also UTF-16 and Thai cp874); a binary file is refused. The verdicts are
+written beside OUT and renamed over it at the end: when nothing could be judged, nothing is written
+and an earlier OUT stays as it was.
 
-Exit codes: 0 done (skipped lines are reported, not fatal), 1 the registry or listings file cannot be
-read or no listing in it could be judged, 2 usage errors (argparse).
+Exit codes: 0 done (skipped lines are reported, not fatal), 1 an input file is missing, unreadable
+or rejected, or no listing in it could be judged, 2 usage errors (argparse).
 """
 
 from __future__ import annotations
@@ -17,17 +21,25 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from standards_data.outside_text import terminal_text
+from tiswatch.cli import CommandError, input_file, out_file, out_folder
 
 if TYPE_CHECKING:
     from standards_data.registry import Licence
 
 EXIT_OK = 0
 EXIT_UNREADABLE = 1
+EXIT_USAGE = 2
+# Bad lines printed one by one; the rest are counted in one line.
+BAD_LINES_SHOWN = 10
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,7 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         required=True,
         type=Path,
         metavar="REGISTRY.csv",
-        help="registry in the canonical CSV shape (licence_no, tis_number, brand, models, status, …)",
+        help="registry file, as `tiswatch registry import` takes it (canonical or TISI CSV, or .xlsx)",
     )
     parser.add_argument(
         "--listings",
@@ -53,7 +65,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--out",
         required=True,
-        type=Path,
+        type=out_file,
         metavar="VERDICTS.jsonl",
         help="where to write the verdicts (JSON Lines, same order as the listings)",
     )
@@ -65,7 +77,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--index-cache",
-        type=Path,
+        type=out_folder,
         metavar="DIR",
         help="keep the built registry index in DIR, one file per registry version; a later run on the "
         "same registry loads it instead of building it (default: build every time)",
@@ -73,9 +85,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=match_command)
 
 
-def read_listings(path: Path, problems: list[str]) -> Iterator[dict[str, Any]]:
+def read_listings(path: Path, problems: list[str], encoding: str = "utf-8-sig") -> Iterator[dict[str, Any]]:
     """Listings of a JSON Lines file; bad lines are appended to `problems` (with line numbers) and skipped."""
-    with open(path, encoding="utf-8-sig", errors="replace") as handle:
+    with open(path, encoding=encoding, errors="replace") as handle:
         for line_no, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
@@ -101,75 +113,114 @@ def read_listings(path: Path, problems: list[str]) -> Iterator[dict[str, Any]]:
             yield record
 
 
-def _load_licences(path: Path, problems: list[str]) -> list[Licence]:
-    from standards_data.registry import CANONICAL_COLUMNS, Licence
+def listings_encoding(path: Path) -> str:
+    """The text encoding of a listings file (UTF-8 as JSON Lines should be; also UTF-16 and Thai
+    cp874, as the registry importer reads them): a file in none of them, or binary, is refused
+    instead of read as replacement characters that would be judged as garbled titles."""
+    from standards_data.registry_import.encoding import EncodingProblem, detect_encoding
 
-    licences: list[Licence] = []
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in ("licence_no", "tis_number", "brand") if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ValueError(
-                f"{path}: not a registry CSV: missing column(s) {', '.join(missing)} "
-                f"(expected {', '.join(CANONICAL_COLUMNS)})"
-            )
-        for row_no, row in enumerate(reader, start=2):
-            licence = Licence.from_row(row)
-            if not licence.licence_no or not licence.tis_number:
-                problems.append(f"{path}:{row_no}: licence without licence_no or tis_number; skipped")
-                continue
-            licences.append(licence)
-    return licences
+    try:
+        encoding = detect_encoding(path)
+    except EncodingProblem as error:
+        raise CommandError(f"listings file {path} (--listings) is not JSON Lines text: {error}") from None
+    return "utf-8-sig" if encoding == "utf-8" else encoding
+
+
+class BadLines:
+    """The first few bad lines of a file printed as found, the rest only counted (a binary or wrong
+    file would otherwise print a line for each of its thousands of lines)."""
+
+    def __init__(self, shown: int = BAD_LINES_SHOWN) -> None:
+        self.shown = shown
+        self.count = 0
+
+    def report(self, problems: list[str]) -> None:
+        for problem in problems:
+            self.count += 1
+            if self.count <= self.shown:
+                print(terminal_text(problem), file=sys.stderr)
+        problems.clear()
+
+    def finish(self) -> None:
+        if self.count > self.shown:
+            print(f"… and {self.count - self.shown:,} more bad line(s)", file=sys.stderr)
+
+
+def _load_registry(path: Path) -> list[Licence]:
+    """The registry file through `tiswatch registry import`'s validation (canonical or TISI shape,
+    CSV in UTF-8/UTF-16/cp874 or .xlsx); any error rejects it, as for `tiswatch rematch --registry`."""
+    from pipelines.rematch import RegistryFileRejected, validated_registry
+
+    try:
+        return validated_registry(path).licences
+    except RegistryFileRejected as error:
+        for line in error.lines:
+            if ": warning: " not in line:
+                print(terminal_text(line), file=sys.stderr)
+        raise CommandError(f"rejected the registry file {path} (--registry); nothing was judged") from None
 
 
 def match_command(args: argparse.Namespace) -> int:
     from matchers.matcher import Matcher
     from matchers.vocabulary import VocabularyError, load_vocabulary
 
-    problems: list[str] = []
+    registry_path = input_file(args.registry, "registry file", "--registry")
+    listings_path = input_file(args.listings, "listings file", "--listings")
+    if args.vocabulary:
+        input_file(args.vocabulary, "vocabulary file", "--vocabulary")
+    out: Path = args.out
+    for given, option in ((registry_path, "--registry"), (listings_path, "--listings")):
+        if out.exists() and out.resolve() == given.resolve():
+            raise CommandError(
+                f"--out {out} is the {option} file: the verdicts would replace it; give another name",
+                status=EXIT_USAGE,
+            )
+    encoding = listings_encoding(listings_path)
+    licences = _load_registry(registry_path)
     try:
-        licences = _load_licences(args.registry, problems)
         vocabulary = load_vocabulary(args.vocabulary) if args.vocabulary else None
-    except (OSError, UnicodeDecodeError, ValueError, VocabularyError, csv.Error) as error:
-        print(f"tiswatch match: {error}", file=sys.stderr)
-        return EXIT_UNREADABLE
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    problems.clear()
+    except (UnicodeDecodeError, ValueError, VocabularyError, csv.Error) as error:
+        raise CommandError(f"vocabulary file {args.vocabulary} (--vocabulary): {error}") from None
 
     matcher = Matcher(licences, vocabulary, index_cache=args.index_cache)
     counts: Counter[str] = Counter()
-    skipped = 0
-    try:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        with open(args.out, "w", encoding="utf-8") as out:
-            for listing in read_listings(args.listings, problems):
+    problems: list[str] = []
+    bad_lines = BadLines()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Written beside the target and renamed over it only when something was judged: a file of
+    # garbage never replaces the verdicts of an earlier run with an empty file.
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=out.parent, prefix=f".{out.name}.", suffix=".part", delete=False
+    ) as partial:
+        partial_path = Path(partial.name)
+        try:
+            for listing in read_listings(listings_path, problems, encoding):
                 verdict = matcher.judge(listing)
                 counts[verdict.verdict] += 1
-                out.write(json.dumps(verdict.to_dict(), ensure_ascii=False) + "\n")
-                skipped += len(problems)
-                for problem in problems:
-                    print(problem, file=sys.stderr)
-                problems.clear()
-    except OSError as error:
-        print(f"tiswatch match: {error}", file=sys.stderr)
-        return EXIT_UNREADABLE
-    skipped += len(problems)
-    for problem in problems:
-        print(problem, file=sys.stderr)
+                partial.write(json.dumps(verdict.to_dict(), ensure_ascii=False) + "\n")
+                bad_lines.report(problems)
+            bad_lines.report(problems)
+        except BaseException:
+            partial_path.unlink(missing_ok=True)
+            raise
+    bad_lines.finish()
     judged = sum(counts.values())
+    if judged == 0:
+        partial_path.unlink(missing_ok=True)
+        kept = f"; {out} was left as it was" if out.exists() else ""
+        print(
+            f"tiswatch match: no listing in {listings_path} could be judged "
+            f"({bad_lines.count:,} bad line(s); give a JSON Lines file of listings with listing_id and "
+            f"title); nothing was written{kept}",
+            file=sys.stderr,
+        )
+        return EXIT_UNREADABLE
+    os.replace(partial_path, out)
     flagged = sum(counts[v] for v in ("invalid_licence", "uncertified", "unverifiable"))
     summary = ", ".join(f"{name} {count}" for name, count in sorted(counts.items()))
     print(
         f"judged {judged} listings against {len(licences)} licences: {flagged} flagged ({summary}); "
-        f"{skipped} bad line(s) skipped; wrote {args.out}",
+        f"{bad_lines.count} bad line(s) skipped; wrote {out}",
         file=sys.stderr,
     )
-    if judged == 0:
-        print(
-            f"tiswatch match: no listing in {args.listings} could be judged "
-            "(give a JSON Lines file of listings with listing_id and title)",
-            file=sys.stderr,
-        )
-        return EXIT_UNREADABLE
     return EXIT_OK

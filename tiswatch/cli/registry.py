@@ -24,7 +24,7 @@ from pipelines.store.schema import migrated_engine
 from standards_data.outside_text import terminal_text
 from standards_data.registry import Licence
 from standards_data.registry_import.problems import Problems
-from tiswatch.cli import add_db_argument, existing_engine
+from tiswatch.cli import add_db_argument, existing_engine, out_file
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
@@ -199,7 +199,7 @@ def diff_command(args: argparse.Namespace) -> int:
     try:
         diff = diff_versions(existing_engine(args.db), old, new)
     except LookupError as error:
-        _say(f"registry diff: {error}", file=sys.stderr)
+        _say(f"tiswatch registry diff: {error}", file=sys.stderr)
         return EXIT_REJECTED
     _say(
         f"registry version {diff.old_version} -> {diff.new_version}: {len(diff.added)} added, "
@@ -256,7 +256,7 @@ def export_command(args: argparse.Namespace) -> int:
     try:
         version, written = export_registry(existing_engine(args.db), args.out, args.version)
     except LookupError as error:
-        print(f"registry export: {error}", file=sys.stderr)
+        print(f"tiswatch registry export: {error}", file=sys.stderr)
         return EXIT_REJECTED
     print(f"wrote {written} licences of registry version {version} to {args.out}")
     return EXIT_OK
@@ -325,7 +325,7 @@ def vocabulary_export_command(args: argparse.Namespace) -> int:
     try:
         written = export_vocabulary(existing_engine(args.db), args.out, args.version)
     except UnknownVersionError as error:
-        print(f"registry vocabulary export: {error}", file=sys.stderr)
+        print(f"tiswatch registry vocabulary export: {error}", file=sys.stderr)
         return EXIT_REJECTED
     if written is None:
         print("no vocabulary imported; nothing to export", file=sys.stderr)
@@ -405,7 +405,7 @@ def register(subparsers: Any) -> None:
     diff.set_defaults(handler=diff_command)
 
     export = commands.add_parser("export", help="write a registry version as canonical CSV")
-    export.add_argument("--out", required=True, metavar="FILE.csv")
+    export.add_argument("--out", required=True, type=out_file, metavar="FILE.csv")
     export.add_argument("--version", type=int, default=None, help="registry version (default: newest)")
     add_db_argument(export)
     export.set_defaults(handler=export_command)
@@ -428,7 +428,7 @@ def register(subparsers: Any) -> None:
     vocabulary_export = vocabulary_commands.add_parser(
         "export", help="write a stored vocabulary version as CSV"
     )
-    vocabulary_export.add_argument("--out", required=True, metavar="FILE.csv")
+    vocabulary_export.add_argument("--out", required=True, type=out_file, metavar="FILE.csv")
     vocabulary_export.add_argument("--version", type=int, default=None)
     add_db_argument(vocabulary_export)
     vocabulary_export.set_defaults(handler=vocabulary_export_command)

@@ -7,8 +7,8 @@ Prints what changed (newly flagged first, e.g. listings whose licence was revoke
 the next `tiswatch export` shows the new verdicts, each row marked with the re-match behind it.
 `--dry-run` prints the changes and stores nothing. `--registry FILE` is validated exactly as
 `tiswatch registry import` validates it; any error rejects it and nothing is judged.
-Exit codes: 0 done, 1 nothing to re-match against (no registry imported and no --registry) or the
---registry file was rejected.
+Exit codes: 0 done, 1 no tiswatch database at --db (none is created), nothing to re-match against (no
+registry imported and no --registry), or the --registry file is missing or was rejected.
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ import argparse
 import sys
 from typing import Any
 
-from standards_data.database import make_engine
 from standards_data.outside_text import terminal_text
-from tiswatch.cli import add_db_argument
+from tiswatch.cli import add_db_argument, existing_engine, input_file
 from tiswatch.cli.registry import default_officer
 
 
@@ -49,21 +48,25 @@ def rematch_command(args: argparse.Namespace) -> int:
         rematch,
     )
 
+    if args.registry:
+        input_file(args.registry, "registry file", "--registry")
+    # A database that does not exist has nothing to re-match: say so rather than create an empty one.
+    engine = existing_engine(args.db)
     try:
         result = rematch(
-            make_engine(args.db),
+            engine,
             run_by=args.by,
             registry_csv=args.registry,
             dry_run=args.dry_run,
             workers=args.workers,
         )
     except NoRegistryError as error:
-        print(f"rematch: {error}", file=sys.stderr)
+        print(f"tiswatch rematch: {error}", file=sys.stderr)
         return 1
     except RegistryFileRejected as error:
         for line in error.lines:
             print(line, file=sys.stderr)
-        print(f"rematch: rejected {args.registry}: nothing was judged", file=sys.stderr)
+        print(f"tiswatch rematch: rejected {args.registry}: nothing was judged", file=sys.stderr)
         return 1
     vocabulary = (
         f"stored vocabulary version {result.vocabulary_version}"

@@ -13,7 +13,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from tiswatch.cli import add_db_argument
+from tiswatch.cli import add_db_argument, open_existing_store
 
 if TYPE_CHECKING:
     from pipelines.store import HistoryStore
@@ -53,9 +53,12 @@ def list_command(args: argparse.Namespace) -> int:
 
     from tiswatch.web.models import DeskUser
 
-    store = _store(args.db)
+    store = open_existing_store(args.db)
     with store.session() as session:
-        for user in session.execute(select(DeskUser).order_by(DeskUser.username)).scalars():
+        users = list(session.execute(select(DeskUser).order_by(DeskUser.username)).scalars())
+        if not users:
+            print("no users (add one with: tiswatch users add NAME --role admin --password-stdin)")
+        for user in users:
             state = "" if user.active else " (disabled)"
             print(f"{user.username}\t{user.role}{state}\tsince {user.created_at:%Y-%m-%d}")
     return EXIT_OK
