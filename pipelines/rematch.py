@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import Boolean, Engine, ForeignKey, Integer, String, Table, Text, insert, select, update
 from sqlalchemy.orm import Mapped, mapped_column
@@ -39,6 +39,9 @@ from pipelines.store.history import HistoryStore, RegistryRef, StoredListing
 from pipelines.store.models import Verdict as StoredVerdict
 from standards_data.database import Base, make_engine
 from standards_data.registry import CANONICAL_COLUMNS, read_registry_csv
+
+if TYPE_CHECKING:
+    from standards_data.registry_import import ValidatedFile
 from standards_data.registry_store import (
     current_version_id,
     current_vocabulary_version_id,
@@ -127,19 +130,24 @@ def validated_registry(path: str | Path) -> LoadedRegistry:
     try:
         if not validated.ok:
             raise RegistryFileRejected(validated.problems.lines())
-        with tempfile.TemporaryDirectory(prefix="tiswatch-rematch-") as folder:
-            canonical = Path(folder) / "registry.csv"
-            with open(canonical, "w", encoding="utf-8", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(CANONICAL_COLUMNS)
-                for _, record in validated.records():
-                    writer.writerow(record)
-            licences = read_registry_csv(canonical)
+        return registry_of(validated)
     finally:
         validated.close()
+
+
+def registry_of(validated: ValidatedFile) -> LoadedRegistry:
+    """The licences of a validated file (its good rows), as the matcher takes them."""
+    with tempfile.TemporaryDirectory(prefix="tiswatch-rematch-") as folder:
+        canonical = Path(folder) / "registry.csv"
+        with open(canonical, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(CANONICAL_COLUMNS)
+            for _, record in validated.records():
+                writer.writerow(record)
+        licences = read_registry_csv(canonical)
     return LoadedRegistry(
         licences=licences,
-        ref=RegistryRef(ref=f"csv-{validated.sha256[:16]}", version=None, source=str(path)),
+        ref=RegistryRef(ref=f"csv-{validated.sha256[:16]}", version=None, source=str(validated.path)),
     )
 
 

@@ -161,6 +161,35 @@ def test_unreadable_inputs_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[
     )
 
 
+def test_registry_rows_with_errors_are_named_and_left_out_the_rest_judged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Matching writes nothing, so one bad row must not cost the other licences (an import, by
+    contrast, rejects the whole file): the bad rows are named by row number and left out."""
+    rows = REGISTRY.read_text(encoding="utf-8").splitlines()
+    header, good = rows[0], rows[1:]
+    columns = header.split(",")
+    no_number = good[0].split(",")
+    no_number[columns.index("licence_no")] = ""
+    registry = tmp_path / "registry.csv"
+    # row 2: no licence number; row 3 onwards: the real rows; the last row: a duplicate of row 3.
+    registry.write_text("\n".join([header, ",".join(no_number), *good, good[0]]) + "\n", encoding="utf-8")
+    listings = tmp_path / "listings.jsonl"
+    _write_listings(listings, [json.dumps(item, ensure_ascii=False) for item, *_ in LISTINGS])
+    out = tmp_path / "verdicts.jsonl"
+
+    code = main(["match", "--registry", str(registry), "--listings", str(listings), "--out", str(out)])
+
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert f"{registry}: error: row 2, column licence_no" in err
+    assert f"{registry}: error: row {len(good) + 3}, column licence_no: duplicate licence" in err
+    assert f"judging against the {len(good)} good licence(s)" in err
+    assert [(v["verdict"], v["licence_no"]) for v in _read(out)] == [
+        (expected, licence_no) for _, expected, _, licence_no in LISTINGS
+    ]
+
+
 @pytest.mark.slow
 def test_tiswatch_match_in_a_subprocess(tmp_path: Path) -> None:
     listings = tmp_path / "listings.jsonl"

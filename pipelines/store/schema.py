@@ -6,9 +6,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError as AlembicError
 from sqlalchemy import Engine
 
-from standards_data.database import make_engine, schema_lock
+from standards_data.database import DatabaseUnavailable, make_engine, schema_lock
 from standards_data.resources import package_folder
 
 # Alembic reads its scripts from a folder: a real one also when running from a zipped egg (Scrapyd).
@@ -28,6 +29,13 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def _known_revision(revision: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except AlembicError:
+        return False
+
+
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
@@ -36,8 +44,16 @@ def ensure_schema(engine: Engine) -> None:
     """Run every pending migration (a no-op on an up-to-date database), one process at a time: the
     others wait for the lock, then find the schema current."""
     head = head_revision()
-    if current_revision(engine) == head:
+    current = current_revision(engine)
+    if current == head:
         return
+    if current is not None and not _known_revision(current):
+        # Alembic's own words here are "Can't locate revision identified by …", with no hint.
+        raise DatabaseUnavailable(
+            f"database {engine.url.render_as_string(hide_password=True)} has schema revision "
+            f"{current}, which this version of tiswatch does not know: it was made or upgraded by "
+            "a newer tiswatch (upgrade this one, or give another --db)"
+        )
     with schema_lock(engine):
         if current_revision(engine) == head:
             return

@@ -132,7 +132,16 @@ def test_unknown_standard_is_a_usage_error_before_scrapy_starts(tmp_path):
 def test_crawl_all_does_not_start_while_another_run_holds_the_lock(tmp_path):
     state = tmp_path / "state"
     with run_lock(state / "crawl.lock"):
-        result = tiswatch("crawl", "--all", "--state-dir", str(state), "--out", str(tmp_path / "out"))
+        result = tiswatch(
+            "crawl",
+            "--all",
+            "--state-dir",
+            str(state),
+            "--out",
+            str(tmp_path / "out"),
+            "--db",
+            f"sqlite:///{tmp_path / 'runs.sqlite'}",
+        )
     assert result.returncode == 3
     assert "crawl.lock" in result.stderr and str(os.getpid()) in result.stderr
 

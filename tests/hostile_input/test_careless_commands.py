@@ -682,3 +682,28 @@ def test_options_before_the_command_in_a_real_process(world: World, tmp_path: Pa
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def test_a_database_from_a_newer_tiswatch_is_named_not_a_traceback(tmp_path: Path) -> None:
+    """A database whose schema revision this code does not know (an older tiswatch opening a
+    newer one's database): one line saying so, and the database is left as it was."""
+    database = tmp_path / "newer.sqlite"
+    from pipelines.store.schema import ensure_schema
+    from standards_data.database import make_engine
+
+    engine = make_engine(f"sqlite:///{database}")
+    ensure_schema(engine)
+    engine.dispose()
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    before = _dump(database)
+    result = run_cli("runs", "--db", f"sqlite:///{database}")
+    lines = result.stderr.strip().splitlines()
+    assert result.status == 1 and len(lines) == 1, result.stderr
+    assert "9999_from_the_future" in lines[0] and "newer tiswatch" in lines[0]
+    assert _dump(database) == before
+
+
+def _dump(database: Path) -> list[str]:
+    with sqlite3.connect(database) as connection:
+        return list(connection.iterdump())

@@ -7,8 +7,9 @@ Writes one verdict per listing (the Verdict contract: listing_id, verdict, flagg
 licence_no, score, reasons) in the order of the listings. A line that is not a JSON object, or lacks
 `listing_id` or `title`, is skipped; the first ten are reported on stderr with their line numbers,
 the rest counted in one line. Every other line is still judged. A summary of the verdicts goes to
-stderr. The registry goes through `tiswatch registry import`'s validation (any error rejects it); the
-listings are read as UTF-8 (also UTF-16 and Thai cp874); a binary file is refused. The verdicts are
+stderr. The registry goes through `tiswatch registry import`'s validation: a file that is not a
+registry is rejected; rows with errors are named and left out, the other licences used (nothing is
+written, so unlike an import a bad row does not cost the good ones). The listings are read as UTF-8 (also UTF-16 and Thai cp874); a binary file is refused. The verdicts are
 written beside OUT and renamed over it at the end: when nothing could be judged, nothing is written
 and an earlier OUT stays as it was.
 
@@ -148,16 +149,31 @@ class BadLines:
 
 def _load_registry(path: Path) -> list[Licence]:
     """The registry file through `tiswatch registry import`'s validation (canonical or TISI shape,
-    CSV in UTF-8/UTF-16/cp874 or .xlsx); any error rejects it, as for `tiswatch rematch --registry`."""
-    from pipelines.rematch import RegistryFileRejected, validated_registry
+    CSV in UTF-8/UTF-16/cp874 or .xlsx). A file that is not a registry is refused; rows with errors
+    are named and left out, and the good rows are judged against (matching writes nothing, so a
+    bad row must not cost the other licences, unlike an import)."""
+    from pipelines.rematch import registry_of
+    from standards_data.registry_import import validate_registry_file
 
+    validated = validate_registry_file(path, keep_good_rows=True)
     try:
-        return validated_registry(path).licences
-    except RegistryFileRejected as error:
-        for line in error.lines:
-            if ": warning: " not in line:
+        for line in validated.problems.lines():
+            if ": warning: " not in line and "more warning(s)" not in line:
                 print(terminal_text(line), file=sys.stderr)
-        raise CommandError(f"rejected the registry file {path} (--registry); nothing was judged") from None
+        if not validated.ok and not validated.usable_in_part:
+            raise CommandError(f"rejected the registry file {path} (--registry); nothing was judged")
+        licences = registry_of(validated).licences
+    finally:
+        validated.close()
+    if validated.problems.error_count:
+        print(
+            f"{path}: {validated.problems.error_count:,} problem(s) in its rows: those rows were left "
+            f"out; judging against the {len(licences):,} good licence(s)",
+            file=sys.stderr,
+        )
+    if not licences:
+        raise CommandError(f"no usable licence in the registry file {path} (--registry); nothing was judged")
+    return licences
 
 
 def match_command(args: argparse.Namespace) -> int:
