@@ -120,7 +120,7 @@ def test_a_case_decision_reaches_every_listing_and_the_next_export(
             "decision": "confirmed",
             "note": "same strip on both platforms",
             "back": str(shopee_key),
-            "selected": selected + ["1:0"],  # a listing outside the case is ignored
+            "selected": [*selected, "1:0"],  # a listing outside the case is ignored
             "csrf_token": csrf_of(page),
         },
     )
