@@ -169,17 +169,12 @@ def _platform_pairs(members: list[ListingKey]) -> list[tuple[list[ListingKey], l
     return [(by_platform[p], by_platform[q]) for i, p in enumerate(platforms) for q in platforms[i + 1 :]]
 
 
-def _twins(
-    left: list[ListingKey],
-    right: list[ListingKey],
-    products: Mapping[ListingKey, Product],
-    corpus: Corpus,
-    model: PairModel,
+def _candidates(
+    left: list[ListingKey], right: list[ListingKey], products: Mapping[ListingKey, Product]
 ) -> list[tuple[ListingKey, ListingKey]]:
-    """The pairs of one shop's listings on two platforms that the pair matcher calls one product.
-
-    Only each listing's few most similar titles on the other platform are scored (rapidfuzz, in C): a
-    twin is among them, and a shop with hundreds of listings would otherwise cost hundreds squared."""
+    """The pairs of one shop's listings on two platforms worth scoring: each listing's few most similar
+    titles on the other platform (rapidfuzz, in C). A twin is among them, and a shop with hundreds of
+    listings would otherwise cost hundreds squared pair-matcher calls."""
     similarity = process.cdist(
         [products[key].title for key in left],
         [products[key].title for key in right],
@@ -192,11 +187,29 @@ def _twins(
         chosen.update((i, int(j)) for j in row.argsort()[::-1][:shortlist])
     for j, column in enumerate(similarity.T):
         chosen.update((int(i), j) for i in column.argsort()[::-1][:shortlist])
-    candidates = [(left[i], right[j]) for i, j in sorted(chosen)]
+    return [(left[i], right[j]) for i, j in sorted(chosen)]
+
+
+def _twins(
+    jobs: list[list[tuple[ListingKey, ListingKey]]],
+    products: Mapping[ListingKey, Product],
+    corpus: Corpus,
+    model: PairModel,
+) -> list[tuple[ListingKey, ListingKey]]:
+    """The candidate pairs the pair matcher calls one product. All candidates are scored in one call
+    (the booster's per-call cost is milliseconds); each job — one shop, two platforms — is decided on
+    its own (best candidate of both its listings, at least the threshold)."""
     pairs = _pair_matcher()
-    scores = model.scores([pairs.features(products[a], products[b], corpus) for a, b in candidates])
-    decisions = pairs.decide([(_pool_id(a), _pool_id(b)) for a, b in candidates], scores, model.threshold)
-    return [pair for pair, matched in zip(candidates, decisions, strict=True) if matched]
+    rows = [pairs.features(products[a], products[b], corpus) for job in jobs for a, b in job]
+    scores = model.scores(rows) if rows else []
+    matched: list[tuple[ListingKey, ListingKey]] = []
+    offset = 0
+    for job in jobs:
+        job_scores = scores[offset : offset + len(job)]
+        offset += len(job)
+        decisions = pairs.decide([(_pool_id(a), _pool_id(b)) for a, b in job], job_scores, model.threshold)
+        matched.extend(pair for pair, same in zip(job, decisions, strict=True) if same)
+    return matched
 
 
 def group_cases(listings: Sequence[Mapping[str, Any]], model: PairModel | None = None) -> list[Case]:
@@ -212,10 +225,9 @@ def group_cases(listings: Sequence[Mapping[str, Any]], model: PairModel | None =
         if model.uses_neighbours:
             raise ValueError("cases need a pair model without neighbour features (fit with --no-neighbours)")
         corpus = pairs.Corpus.of(products.values())
-        for shop in shops:
-            for left, right in _platform_pairs(shop):
-                for a, b in _twins(left, right, products, corpus, model):
-                    groups.join(a, b)
+        jobs = [_candidates(left, right, products) for shop in shops for left, right in _platform_pairs(shop)]
+        for a, b in _twins(jobs, products, corpus, model):
+            groups.join(a, b)
     members: dict[ListingKey, list[ListingKey]] = defaultdict(list)
     for key in by_key:
         members[groups.find(key)].append(key)
