@@ -12,8 +12,10 @@ export or a queue build when a listing has no case yet. It re-examines only what
 3. `pipelines.cases.stable_cases` keeps the current numbers (a case keeps its number while it keeps most
    of its listings; a joining listing takes the case's number; a leaving one gets a new number).
 
-One assignment at a time (an advisory lock on PostgreSQL; on SQLite the write lock, taken first), so two
-crawls finishing together never hand out one number twice. Case rows are never deleted.
+The grouping is worked out without a lock; the numbers are written one assignment at a time (an advisory
+lock on PostgreSQL; on SQLite the write lock), after checking that no other assignment moved the same
+listings meanwhile, so two crawls finishing together never hand out one number twice. Case rows are never
+deleted.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from pipelines.store.types import utcnow
 # distinct from the schema lock's).
 _CASE_LOCK_KEY = 7_371_130_013
 _BATCH = 500
+# Times the grouping is worked out without the lock before the last try holds it throughout.
+_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -146,44 +150,106 @@ def _affected(stored: dict[int, _Stored], dirty: set[int]) -> tuple[set[int], se
     return affected, {key for key in affected if key in shop_of}
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """Cases worked out from one reading of the history, to be written if nothing moved meanwhile."""
+
+    groups: list[list[int]]
+    current: dict[int, int | None]
+    """The case number of every affected listing when read."""
+    wanted_hash: dict[int, str]
+
+
+def _plan(session: Session) -> _Plan | None:
+    """Regroup the dirty listings (None when there are none)."""
+    stored = _load_listings(session)
+    dirty = {
+        item.key for item in stored.values() if item.case_key is None or item.case_hash != item.wanted_hash
+    }
+    if not dirty:
+        return None
+    affected, paired = _affected(stored, dirty)
+    key_of = {(stored[key].platform, stored[key].listing_id): key for key in paired}
+    records = _latest_data(session, paired)
+    listings = [
+        records.get(key) or {"platform": stored[key].platform, "listing_id": stored[key].listing_id}
+        for key in sorted(paired)
+    ]
+    groups = [[key_of[member] for member in case] for case in group_cases(listings)] if listings else []
+    groups.extend([key] for key in sorted(affected - paired))
+    return _Plan(
+        groups,
+        {key: stored[key].case_key for key in affected},
+        {key: stored[key].wanted_hash for key in affected},
+    )
+
+
+def _unchanged(session: Session, plan: _Plan) -> bool:
+    """Whether the affected listings still have the case numbers the plan was made from."""
+    keys = sorted(plan.current)
+    for start in range(0, len(keys), _BATCH):
+        query = select(ListingRecord.id, ListingRecord.case_key).where(
+            ListingRecord.id.in_(keys[start : start + _BATCH])
+        )
+        if any(plan.current.get(key, -1) != case_key for key, case_key in session.execute(query)):
+            return False
+    return True
+
+
+def _write(session: Session, plan: _Plan, stored_hash: dict[int, str]) -> tuple[int, int]:
+    """Number the plan's cases and store them; returns (listings given another number, new cases)."""
+    next_case = (session.execute(select(func.max(Case.id))).scalar() or 0) + 1
+    numbers, made = stable_cases(plan.groups, plan.current, next_case)
+    now = utcnow()
+    for start in range(0, len(made), 5000):
+        session.execute(
+            insert(Case), [{"id": number, "created_at": now} for number in made[start : start + 5000]]
+        )
+    changes = [
+        {"id": key, "case_key": number, "case_hash": plan.wanted_hash[key]}
+        for key, number in sorted(numbers.items())
+        if plan.current[key] != number or stored_hash.get(key) != plan.wanted_hash[key]
+    ]
+    for start in range(0, len(changes), 5000):
+        session.execute(update(ListingRecord), changes[start : start + 5000])
+    return sum(1 for key, number in numbers.items() if plan.current[key] != number), len(made)
+
+
+def _stored_hashes(session: Session, keys: Iterable[int]) -> dict[int, str]:
+    wanted = sorted(keys)
+    hashes: dict[int, str] = {}
+    for start in range(0, len(wanted), _BATCH):
+        query = select(ListingRecord.id, ListingRecord.case_hash).where(
+            ListingRecord.id.in_(wanted[start : start + _BATCH])
+        )
+        hashes.update((key, value) for key, value in session.execute(query))
+    return hashes
+
+
 def assign_cases(engine: Engine) -> CaseAssignment:
-    """Give every stored listing a case, keeping the numbers people already use (see the module)."""
+    """Give every stored listing a case, keeping the numbers people already use (see the module).
+
+    The grouping (the slow part: the pair matcher) is worked out without holding any lock, so crawls keep
+    writing meanwhile (SQLite has one writer at a time); the numbers are then written under the lock if the
+    affected listings' cases did not move meanwhile (another assignment ran), else worked out again."""
     started = time.perf_counter()
-    with Session(engine) as session, session.begin():
-        _take_lock(session)
-        stored = _load_listings(session)
-        dirty = {
-            item.key
-            for item in stored.values()
-            if item.case_key is None or item.case_hash != item.wanted_hash
-        }
-        if not dirty:
+    for attempt in range(_ATTEMPTS):
+        with Session(engine) as session:
+            plan = _plan(session)
+        if plan is None:
             return CaseAssignment(seconds=time.perf_counter() - started)
-        affected, paired = _affected(stored, dirty)
-        key_of = {(stored[key].platform, stored[key].listing_id): key for key in paired}
-        records = _latest_data(session, paired)
-        listings = [
-            records.get(key) or {"platform": stored[key].platform, "listing_id": stored[key].listing_id}
-            for key in sorted(paired)
-        ]
-        groups = [[key_of[member] for member in case] for case in group_cases(listings)] if listings else []
-        groups.extend([key] for key in sorted(affected - paired))
-        next_case = (session.execute(select(func.max(Case.id))).scalar() or 0) + 1
-        numbers, made = stable_cases(groups, {key: stored[key].case_key for key in affected}, next_case)
-        now = utcnow()
-        for start in range(0, len(made), 5000):
-            session.execute(
-                insert(Case), [{"id": number, "created_at": now} for number in made[start : start + 5000]]
-            )
-        changes = [
-            {"id": key, "case_key": number, "case_hash": stored[key].wanted_hash}
-            for key, number in sorted(numbers.items())
-            if stored[key].case_key != number or stored[key].case_hash != stored[key].wanted_hash
-        ]
-        for start in range(0, len(changes), 5000):
-            session.execute(update(ListingRecord), changes[start : start + 5000])
-        changed = sum(1 for key, number in numbers.items() if stored[key].case_key != number)
-    return CaseAssignment(len(affected), changed, len(made), time.perf_counter() - started)
+        with Session(engine) as session, session.begin():
+            _take_lock(session)
+            # The last attempt works under the lock: assignments that keep racing end here.
+            if attempt == _ATTEMPTS - 1:
+                plan = _plan(session)
+                if plan is None:
+                    return CaseAssignment(seconds=time.perf_counter() - started)
+            elif not _unchanged(session, plan):
+                continue
+            changed, made = _write(session, plan, _stored_hashes(session, plan.current))
+            return CaseAssignment(len(plan.current), changed, made, time.perf_counter() - started)
+    raise AssertionError("unreachable: the last attempt always writes")
 
 
 def unassigned_listings(engine: Engine) -> bool:

@@ -139,3 +139,40 @@ def test_case_labels_as_people_type_them(typed: str) -> None:
 @pytest.mark.parametrize("typed", ["", "C-", "x42", "C-12a", "C-99999999999"])
 def test_what_is_not_a_case_label(typed: str) -> None:
     assert case_key_of(typed) is None
+
+
+def test_two_assignments_at_once_hand_out_each_number_once(db_url: str) -> None:
+    """Two crawls closing together: both assign cases; the numbers stay one per product."""
+    import threading
+
+    from pipelines.store.case_store import assign_cases
+
+    store = HistoryStore.from_url(db_url)
+    by_platform, entry_of = _demo_listings()
+    for platform, listings in sorted(by_platform.items()):
+        run = store.start_run(platform, {}, REGISTRY)
+        for listing in listings:  # stored, not closed: no case yet
+            store.record_observation(run, listing, None, REGISTRY)
+    errors: list[BaseException] = []
+
+    def assign() -> None:
+        try:
+            assign_cases(store.engine)
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=assign) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    cases = _stored_cases(store)
+    assert None not in cases.values()
+    entries_of_case: dict[int | None, set[int]] = defaultdict(set)
+    cases_of_entry: dict[int, set[int | None]] = defaultdict(set)
+    for key, case in cases.items():
+        entries_of_case[case].add(entry_of[key][0])
+        cases_of_entry[entry_of[key][0]].add(case)
+    assert all(len(entries) == 1 for entries in entries_of_case.values())
+    assert all(len(found) == 1 for found in cases_of_entry.values())
