@@ -32,6 +32,7 @@ from pipelines.store.models import (
     Run,
     RunScope,
     Verdict,
+    case_label,
 )
 from pipelines.store.report import Report, build_report, summarise_run
 from pipelines.store.types import parse_utc, utcnow
@@ -473,6 +474,17 @@ class HistoryStore:
             )
             for row in session.execute(query):
                 yield row[0], row[1], row[2]
+
+    def case_ids(self, run_ids: Iterable[int]) -> dict[int, str]:
+        """Listing key → stored case id (`C-000123`) of every listing the runs saw."""
+        with self._sessions() as session:
+            query = (
+                select(ListingRecord.id, ListingRecord.case_key)
+                .join(Observation, Observation.listing_key == ListingRecord.id)
+                .where(Observation.run_id.in_(list(run_ids)))
+                .distinct()
+            )
+            return {key: case_label(case_key) for key, case_key in session.execute(query)}
 
     # --- re-match -----------------------------------------------------------------------------------
 

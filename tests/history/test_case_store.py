@@ -4,6 +4,7 @@ for people, the numbers kept from run to run, and the export's `case_id` read fr
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -78,6 +79,11 @@ def test_demo_twins_are_one_stored_case_whose_number_holds_across_runs(db_url: s
     assert rows and all(re.fullmatch(r"C-\d{6}", row["case_id"]) for row in rows)
     for row in rows:
         assert case_key_of(row["case_id"]) == first[(row["platform"], row["listing_id"])]
+    crawled = (tmp_path / "export" / "listings.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(crawled) == len(first)  # the newest run of each platform saw every listing
+    for line in crawled:
+        record = json.loads(line)
+        assert record["case_id"] == case_label(first[(record["platform"], record["listing_id"])])
 
 
 def _listing(platform: str, listing_id: str, title: str, **fields: Any) -> dict[str, Any]:
