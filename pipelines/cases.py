@@ -1,7 +1,7 @@
 """One case per product: the same product sold by the same seller on several platforms is one case.
 
-`group_cases(listings)` takes Listing-contract records (dicts) and gives every listing a case id. Two listings
-are put in one case when
+`group_cases(listings)` takes Listing-contract records (dicts) and puts every listing in one case. Two
+listings are put in one case when
 - they are on different platforms (one platform's own listings are its own identities; a seller who lists
   one product twice on one platform is two listings there, as the platform shows it),
 - their sellers are the same shop (`same_seller`: the shop name, written the same once case, spacing,
@@ -13,18 +13,16 @@ are put in one case when
   least its threshold, and each the other's best candidate among the shop's listings on that platform.
 Matches are joined transitively (Shopee ↔ Lazada ↔ own shop).
 
-A case id is `C` + 12 hex digits of the SHA-1 of the case's anchor, its first member in
-(platform, listing_id) order: the same listings always give the same id, and a listing with no twin keeps
-the id it would have alone.
+This module only groups. The numbers people read (`C-000123`) are the history's: `stable_cases` keeps
+them across runs (a case keeps its number while it keeps most of its listings; a listing that joins gets
+the case's number; one that leaves gets a new one), and `pipelines/store/case_store.py` stores them.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -106,15 +104,8 @@ def _pool_id(key: ListingKey) -> str:
     return f"{key[0]}:{key[1]}"
 
 
-def case_id_for(anchor: ListingKey) -> str:
-    return "C" + hashlib.sha1(f"{anchor[0]}:{anchor[1]}".encode()).hexdigest()[:12]
-
-
-@dataclass(frozen=True)
-class Case:
-    case_id: str
-    members: tuple[ListingKey, ...]
-    """The case's listings in (platform, listing_id) order; the first is its anchor."""
+Case = tuple[ListingKey, ...]
+"""A case's listings in (platform, listing_id) order; the first is its anchor."""
 
 
 class _Groups:
@@ -135,9 +126,10 @@ class _Groups:
             self.parent[max(root_a, root_b)] = min(root_a, root_b)
 
 
-def _seller_groups(listings: Mapping[ListingKey, Mapping[str, Any]]) -> list[list[ListingKey]]:
-    """Listings grouped by shop across platforms (a shop's name as each platform shows it)."""
-    names = sorted({str(listing.get("seller_name") or "") for listing in listings.values()} - {""})
+def seller_groups(seller_names: Mapping[ListingKey, str]) -> list[list[ListingKey]]:
+    """Listings (key → the shop's name as its platform shows it) grouped by shop, the shops that sell on
+    more than one platform only."""
+    names = sorted(set(seller_names.values()) - {""})
     shops = _Groups((name, "") for name in names)
     by_key: dict[str, list[str]] = defaultdict(list)
     for name in names:
@@ -162,8 +154,7 @@ def _seller_groups(listings: Mapping[ListingKey, Mapping[str, Any]]) -> list[lis
             ):
                 shops.join((name, ""), (block[i + 1 + offset], ""))
     groups: dict[ListingKey, list[ListingKey]] = defaultdict(list)
-    for key, listing in listings.items():
-        name = str(listing.get("seller_name") or "")
+    for key, name in seller_names.items():
         if name:
             groups[shops.find((name, ""))].append(key)
     return [members for members in groups.values() if len({platform for platform, _ in members}) > 1]
@@ -178,17 +169,12 @@ def _platform_pairs(members: list[ListingKey]) -> list[tuple[list[ListingKey], l
     return [(by_platform[p], by_platform[q]) for i, p in enumerate(platforms) for q in platforms[i + 1 :]]
 
 
-def _twins(
-    left: list[ListingKey],
-    right: list[ListingKey],
-    products: Mapping[ListingKey, Product],
-    corpus: Corpus,
-    model: PairModel,
+def _candidates(
+    left: list[ListingKey], right: list[ListingKey], products: Mapping[ListingKey, Product]
 ) -> list[tuple[ListingKey, ListingKey]]:
-    """The pairs of one shop's listings on two platforms that the pair matcher calls one product.
-
-    Only each listing's few most similar titles on the other platform are scored (rapidfuzz, in C): a
-    twin is among them, and a shop with hundreds of listings would otherwise cost hundreds squared."""
+    """The pairs of one shop's listings on two platforms worth scoring: each listing's few most similar
+    titles on the other platform (rapidfuzz, in C). A twin is among them, and a shop with hundreds of
+    listings would otherwise cost hundreds squared pair-matcher calls."""
     similarity = process.cdist(
         [products[key].title for key in left],
         [products[key].title for key in right],
@@ -201,36 +187,91 @@ def _twins(
         chosen.update((i, int(j)) for j in row.argsort()[::-1][:shortlist])
     for j, column in enumerate(similarity.T):
         chosen.update((int(i), j) for i in column.argsort()[::-1][:shortlist])
-    candidates = [(left[i], right[j]) for i, j in sorted(chosen)]
+    return [(left[i], right[j]) for i, j in sorted(chosen)]
+
+
+def _twins(
+    jobs: list[list[tuple[ListingKey, ListingKey]]],
+    products: Mapping[ListingKey, Product],
+    corpus: Corpus,
+    model: PairModel,
+) -> list[tuple[ListingKey, ListingKey]]:
+    """The candidate pairs the pair matcher calls one product. All candidates are scored in one call
+    (the booster's per-call cost is milliseconds); each job — one shop, two platforms — is decided on
+    its own (best candidate of both its listings, at least the threshold)."""
     pairs = _pair_matcher()
-    scores = model.scores([pairs.features(products[a], products[b], corpus) for a, b in candidates])
-    decisions = pairs.decide([(_pool_id(a), _pool_id(b)) for a, b in candidates], scores, model.threshold)
-    return [pair for pair, matched in zip(candidates, decisions, strict=True) if matched]
+    rows = [pairs.features(products[a], products[b], corpus) for job in jobs for a, b in job]
+    scores = model.scores(rows) if rows else []
+    matched: list[tuple[ListingKey, ListingKey]] = []
+    offset = 0
+    for job in jobs:
+        job_scores = scores[offset : offset + len(job)]
+        offset += len(job)
+        decisions = pairs.decide([(_pool_id(a), _pool_id(b)) for a, b in job], job_scores, model.threshold)
+        matched.extend(pair for pair, same in zip(job, decisions, strict=True) if same)
+    return matched
 
 
 def group_cases(listings: Sequence[Mapping[str, Any]], model: PairModel | None = None) -> list[Case]:
-    """Every listing's case, each listing in exactly one (a listing with no twin is a case of its own)."""
+    """Every listing's case, each listing in exactly one (a listing with no twin is a case of its own);
+    cases in order of their anchors."""
     by_key = {listing_key(listing): listing for listing in listings}
     groups = _Groups(by_key)
-    seller_groups = _seller_groups(by_key)
-    if seller_groups:
+    shops = seller_groups({key: str(listing.get("seller_name") or "") for key, listing in by_key.items()})
+    if shops:
         pairs = _pair_matcher()
         products = {key: listing_product(listing) for key, listing in by_key.items()}
         model = model or pairs.load_model()
         if model.uses_neighbours:
             raise ValueError("cases need a pair model without neighbour features (fit with --no-neighbours)")
         corpus = pairs.Corpus.of(products.values())
-        for shop in seller_groups:
-            for left, right in _platform_pairs(shop):
-                for a, b in _twins(left, right, products, corpus, model):
-                    groups.join(a, b)
+        jobs = [_candidates(left, right, products) for shop in shops for left, right in _platform_pairs(shop)]
+        for a, b in _twins(jobs, products, corpus, model):
+            groups.join(a, b)
     members: dict[ListingKey, list[ListingKey]] = defaultdict(list)
     for key in by_key:
         members[groups.find(key)].append(key)
-    cases = [tuple(sorted(keys)) for keys in members.values()]
-    return sorted((Case(case_id_for(keys[0]), keys) for keys in cases), key=lambda case: case.members)
+    return sorted(tuple(sorted(keys)) for keys in members.values())
 
 
-def case_ids(listings: Sequence[Mapping[str, Any]], model: PairModel | None = None) -> dict[ListingKey, str]:
-    """(platform, listing_id) → case id, for every listing."""
-    return {key: case.case_id for case in group_cases(listings, model) for key in case.members}
+def case_anchors(
+    listings: Sequence[Mapping[str, Any]], model: PairModel | None = None
+) -> dict[ListingKey, ListingKey]:
+    """(platform, listing_id) → its case's anchor, for every listing: two listings are one case when
+    their anchors are equal."""
+    return {key: case[0] for case in group_cases(listings, model) for key in case}
+
+
+def stable_cases(
+    groups: Iterable[Sequence[int]], current: Mapping[int, int | None], next_case: int
+) -> tuple[dict[int, int], list[int]]:
+    """Case numbers for freshly grouped listings that keep the numbers people already use.
+
+    `groups` are the new cases (listing keys), `current` each listing's case number now (None: none yet,
+    and every member of a current case that touches the groups must be in them), `next_case` the first
+    unused number. A new case takes the current number it shares most listings with (ties: the older
+    number, then the group of the oldest listing); each number goes to one case only; a case that takes
+    none gets a new number. So a case seen again keeps its number, a listing that joins gets the case's
+    number, and a listing that leaves (a smaller share) gets its own. Returns the number of every listing
+    and the new numbers made, in order."""
+    ordered = sorted(tuple(sorted(group)) for group in groups if group)
+    candidates: list[tuple[int, int, int, int]] = []  # (-shared, number, oldest listing, group index)
+    for index, group in enumerate(ordered):
+        shared: dict[int, int] = defaultdict(int)
+        for key in group:
+            number = current.get(key)
+            if number is not None:
+                shared[number] += 1
+        candidates.extend((-count, number, group[0], index) for number, count in shared.items())
+    chosen: dict[int, int] = {}
+    taken: set[int] = set()
+    for _, number, _, index in sorted(candidates):
+        if index not in chosen and number not in taken:
+            chosen[index] = number
+            taken.add(number)
+    made: list[int] = []
+    for index in range(len(ordered)):
+        if index not in chosen:
+            chosen[index] = next_case + len(made)
+            made.append(chosen[index])
+    return {key: chosen[index] for index, group in enumerate(ordered) for key in group}, made

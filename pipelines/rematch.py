@@ -35,6 +35,7 @@ from matchers.verdict import FLAGGED_VERDICTS
 from matchers.verdict import Verdict as VerdictResult
 from matchers.vocabulary import load_vocabulary
 from pipelines.registry_source import LoadedRegistry, load_registry
+from pipelines.store.case_store import CaseAssignment
 from pipelines.store.history import HistoryStore, RegistryRef, StoredListing
 from pipelines.store.models import Verdict as StoredVerdict
 from standards_data.database import Base, make_engine
@@ -180,6 +181,8 @@ class RematchResult:
     changes: list[ListingChange] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
     """(`platform listing_id`, error message) of listings the matcher failed on."""
+    cases: CaseAssignment | None = None
+    """The case assignment after the re-match (listings without a case, or changed since theirs)."""
 
     def count(self, kind: str) -> int:
         return sum(1 for change in self.changes if change.kind == kind)
@@ -313,6 +316,7 @@ def rematch(
     result.changes = [change for change, _ in changes]
     result.errors = [error for outcome in outcomes for error in outcome.errors]
     _finish(engine, result, (row | {"rematch_id": rematch_id} for _, row in changes))
+    result.cases = store.assign_cases()
     return result
 
 

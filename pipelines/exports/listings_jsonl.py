@@ -13,12 +13,14 @@ from pipelines.store.history import HistoryStore
 
 def write_listings_jsonl(store: HistoryStore, run_ids: Sequence[int], path: Path) -> tuple[Path, int]:
     count = 0
+    cases = store.case_ids(run_ids)
     with atomic_path(path) as temporary, open(temporary, "w", encoding="utf-8") as handle:
         for observation, verdict, evidence in store.iter_observations(run_ids):
             record = dict(observation.data)
             record["run_id"] = observation.run_id
             record["content_hash"] = observation.content_hash
             record["evidence_sha256"] = evidence.sha256 if evidence else None
+            record["case_id"] = cases.get(observation.listing_key, "")
             record["verdict"] = (
                 {
                     "listing_id": record.get("listing_id"),

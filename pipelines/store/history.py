@@ -12,10 +12,12 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Engine, Table, delete, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from matchers.verdict import FLAGGED_VERDICTS
 from matchers.verdict import Verdict as VerdictResult
+from pipelines.store.case_store import CaseAssignment, assign_cases, ensure_cases
 from pipelines.store.content import content_hash
 from pipelines.store.models import (
     ABANDONED,
@@ -30,6 +32,7 @@ from pipelines.store.models import (
     Run,
     RunScope,
     Verdict,
+    case_label,
 )
 from pipelines.store.report import Report, build_report, summarise_run
 from pipelines.store.types import parse_utc, utcnow
@@ -380,12 +383,30 @@ class HistoryStore:
                         run_id=run_id, scope=scope, status=covered.status, counts=_json_safe(covered.counts)
                     )
                 )
+        cases = self.assign_cases()
         decisions = self.latest_decisions()
         with self._sessions() as session:
             summary = summarise_run(session, run_id, decisions)
+        if cases is not None:
+            summary["cases"] = {
+                "examined": cases.examined,
+                "changed": cases.changed,
+                "new_cases": cases.new_cases,
+                "seconds": round(cases.seconds, 3),
+            }
         with self._sessions.begin() as session:
             session.execute(update(Run).where(Run.id == run_id).values(summary=_json_safe(summary)))
         return summary
+
+    def assign_cases(self) -> CaseAssignment | None:
+        """Group the listings whose content or shop changed into cases, keeping the case numbers
+        (`pipelines/store/case_store.py`). A failure is logged, not raised: the run stays closed and the
+        next run, re-match or export assigns what was left (the listings stay dirty until then)."""
+        try:
+            return assign_cases(self.engine)
+        except (SQLAlchemyError, ValueError, OSError) as error:
+            logger.error("tiswatch: cases not assigned now (the next run or export will): %s", error)
+            return None
 
     def set_run_status(self, run_id: int, status: str) -> None:
         with self._sessions.begin() as session:
@@ -432,6 +453,7 @@ class HistoryStore:
         spiders: Sequence[str] | None = None,
     ) -> Report:
         """Flagged listings with marks, run summaries, per-seller and confirmed views (see report.py)."""
+        ensure_cases(self.engine)  # a listing stored before cases existed, or by a run that died
         decisions = self.latest_decisions()
         with self._sessions() as session:
             return build_report(session, decisions, run_ids=run_ids, since=since, spiders=spiders)
@@ -452,6 +474,17 @@ class HistoryStore:
             )
             for row in session.execute(query):
                 yield row[0], row[1], row[2]
+
+    def case_ids(self, run_ids: Iterable[int]) -> dict[int, str]:
+        """Listing key → stored case id (`C-000123`) of every listing the runs saw."""
+        with self._sessions() as session:
+            query = (
+                select(ListingRecord.id, ListingRecord.case_key)
+                .join(Observation, Observation.listing_key == ListingRecord.id)
+                .where(Observation.run_id.in_(list(run_ids)))
+                .distinct()
+            )
+            return {key: case_label(case_key) for key, case_key in session.execute(query)}
 
     # --- re-match -----------------------------------------------------------------------------------
 

@@ -106,6 +106,29 @@ class RunScope(Base):
     """The scope's coverage counts (pages fetched, listings, blocked, failed, ...)."""
 
 
+class Case(Base):
+    """One product sold by one shop, however many platforms list it (pipelines/store/case_store.py).
+
+    Its id is the number people read and quote (`case_label`: `C-000123`); rows are never deleted, so a
+    number always meant one product."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+def case_label(case_key: int | None) -> str:
+    """The case id as exports and the desk show it (`C-000123`); "" when the listing has no case yet."""
+    return f"C-{case_key:06d}" if case_key is not None else ""
+
+
+def case_key_of(label: str) -> int | None:
+    """The case key of a label as people type it (`C-000123`, `c123`, `123`); None when it is not one."""
+    digits = label.strip().upper().removeprefix("C").lstrip("-").strip()
+    return int(digits) if digits.isdigit() and len(digits) < 10 else None
+
+
 class ListingRecord(Base):
     """A listing across runs, identified by `(platform, listing_id)`; the latest values seen."""
 
@@ -129,6 +152,12 @@ class ListingRecord(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     first_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
     last_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    case_key: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", name="fk_listings_case_key_cases"), index=True, default=None
+    )
+    """The listing's case (None until the first case assignment after the run that stored it)."""
+    case_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    """The content hash the case was assigned on: a listing whose content changed is re-examined."""
 
 
 class Evidence(Base):

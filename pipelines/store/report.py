@@ -32,7 +32,6 @@ from sqlalchemy import Integer, String, column, select, table
 from sqlalchemy.orm import Session
 
 from matchers.verdict import PRIORITY
-from pipelines.cases import case_ids
 from pipelines.store.models import (
     ABANDONED,
     COMPLETE,
@@ -47,6 +46,7 @@ from pipelines.store.models import (
     RunScope,
     Screenshot,
     Verdict,
+    case_label,
 )
 from pipelines.store.types import utcnow
 from standards_data.text import thai_digits_to_arabic
@@ -105,7 +105,8 @@ class FlagRow:
     registry_change: str = ""
     """The re-match (and registry) that changed this listing's verdict since it was crawled, if any."""
     case_id: str = ""
-    """The product's case: its listings on other platforms by the same shop share it (pipelines/cases.py)."""
+    """The product's case as stored (`C-000123`): its listings on other platforms by the same shop share
+    it, and it is the same number in every export (pipelines/store/case_store.py)."""
     screenshot_sha256: str = ""
     """Latest full-page screenshot of the listing's page (`tiswatch evidence screenshots`), if any."""
     screenshot_path: str = ""
@@ -249,6 +250,7 @@ class _ListingView:
     first_seen_at: datetime
     last_seen_at: datetime
     first_run_id: int
+    case_key: int | None
 
 
 @dataclass(slots=True)
@@ -308,6 +310,7 @@ _LISTING_COLUMNS = (
     ListingRecord.first_seen_at,
     ListingRecord.last_seen_at,
     ListingRecord.first_run_id,
+    ListingRecord.case_key,
 )
 _VERDICT_COLUMNS = (
     Verdict.verdict,
@@ -515,6 +518,7 @@ def _row(seen: _Seen, run: Run, mark: str, decisions: dict[int, ReviewDecision])
         decided_by=decision.reviewer if decision else "",
         decided_at=decision.decided_at if decision else None,
         registry_change=seen.registry_change,
+        case_id=case_label(listing.case_key),
     )
 
 
@@ -939,24 +943,6 @@ def _confirmed_rows(
     return sorted(result, key=lambda r: (r.still_online != "yes", r.platform, r.listing_id))
 
 
-def _assign_cases(rows: list[FlagRow]) -> None:
-    """One case per product across platforms, among the report's rows (see pipelines/cases.py)."""
-    listings = [
-        {
-            "platform": row.platform,
-            "listing_id": row.listing_id,
-            "title": row.title,
-            "brand": row.brand,
-            "price": row.price,
-            "seller_name": row.seller_name,
-        }
-        for row in rows
-    ]
-    ids = case_ids(listings)
-    for row in rows:
-        row.case_id = ids[(row.platform, row.listing_id)]
-
-
 def attach_screenshots(session: Session, rows: Sequence[FlagRow]) -> None:
     """Fill the rows' screenshot fields with each listing's latest screenshot."""
     by_key = {row.listing_key: row for row in rows}
@@ -991,7 +977,6 @@ def build_report(
         for row in run_report.rows:
             rows_by_listing[row.listing_key] = row
     rows = sorted(rows_by_listing.values(), key=FlagRow.sort_key)
-    _assign_cases(rows)
     attach_screenshots(session, rows)
     sellers = _seller_rows(session, report_runs, rows)
     confirmed = _confirmed_rows(session, report_runs, decisions)

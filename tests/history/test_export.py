@@ -7,6 +7,7 @@ import csv
 import gzip
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -279,4 +280,4 @@ def test_one_case_per_product_across_platforms(
     cases = {row["listing_id"]: row["case_id"] for row in csv.DictReader(raw.splitlines())}
     assert cases[on_shopee["listing_id"]] == cases["4100019977"]
     assert cases[other["listing_id"]] != cases["4100019977"]
-    assert all(case.startswith("C") and len(case) == 13 for case in cases.values())
+    assert all(re.fullmatch(r"C-\d{6}", case) for case in cases.values())

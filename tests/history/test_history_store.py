@@ -316,7 +316,7 @@ def test_migrations_build_exactly_the_declared_schema(db_url: str) -> None:
 
     import pipelines.rematch  # noqa: F401  (its tables are on Base too)
     import standards_data.registry_store  # noqa: F401
-    import tiswatch.api.tables  # (the check API's tables)
+    import tiswatch.api.tables  # the check API's tables
     import tiswatch.web.models  # noqa: F401  (the review desk's tables)
     from standards_data.database import Base
 

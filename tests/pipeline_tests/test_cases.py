@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crawler.demo_market.catalogue import build_catalogue
-from pipelines.cases import case_id_for, case_ids, group_cases, listing_key, same_seller
+from pipelines.cases import case_anchors, group_cases, listing_key, same_seller, stable_cases
 
 
 def _listing(platform: str, listing_id: str, title: str, seller: str, price: float, **extra: Any) -> dict:
@@ -46,7 +46,7 @@ def demo_listings() -> tuple[list[dict], dict[tuple[str, str], int]]:
 
 def test_demo_market_one_case_per_product(demo_listings: tuple[list[dict], dict]) -> None:
     listings, entry_of = demo_listings
-    ids = case_ids(listings)
+    ids = case_anchors(listings)
     members_by_entry: dict[int, set[str]] = defaultdict(set)
     for key, entry in entry_of.items():
         members_by_entry[entry].add(ids[key])
@@ -75,7 +75,7 @@ def test_twin_written_differently_is_one_case() -> None:
         ),
         _listing("shopee", "31984.2101", "พัดลมตั้งพื้น 16 นิ้ว Hatari HT-S16M7 สีขาว", "Lucky Store 5", 1090),
     ]
-    ids = case_ids(listings)
+    ids = case_anchors(listings)
     assert ids[("shopee", "31984.2100")] == ids[("lazada", "4100017")]
     assert ids[("shopee", "31984.2101")] != ids[("shopee", "31984.2100")]
 
@@ -91,21 +91,20 @@ def test_other_shop_or_other_model_is_another_case() -> None:
         _listing("lazada", "500002", "ปลั๊กไฟ Toshino ET-916 6 ช่อง 3 เมตร", "ร้านเฮงเฮงช็อป89", 459),
         _listing("lazada", "500003", "ปลั๊กไฟ Toshino ET-914 4 ช่อง 3 เมตร", "ร้านเฮงเฮงช็อป89", 399),
     ]
-    ids = case_ids(listings)
+    ids = case_anchors(listings)
     assert ids[("shopee", "3000.1")] != ids[("lazada", "500001")]
     assert ids[("shopee", "3001.1")] == ids[("lazada", "500003")]
     assert ids[("shopee", "3001.2")] == ids[("lazada", "500002")]
     assert ids[("shopee", "3001.1")] != ids[("shopee", "3001.2")]
 
 
-def test_case_ids_are_stable(demo_listings: tuple[list[dict], dict]) -> None:
+def test_grouping_does_not_depend_on_order(demo_listings: tuple[list[dict], dict]) -> None:
     listings, _ = demo_listings
     shuffled = list(listings)
     random.Random(3).shuffle(shuffled)
-    assert case_ids(shuffled) == case_ids(listings)
+    assert group_cases(shuffled) == group_cases(listings)
     for case in group_cases(listings):
-        assert case.case_id == case_id_for(case.members[0])
-        assert case.members == tuple(sorted(case.members))
+        assert case == tuple(sorted(case))
 
 
 def test_no_listings_no_cases() -> None:
@@ -143,6 +142,38 @@ def test_shop_name_with_a_slip_is_the_same_shop() -> None:
         _listing("lazada", "700001", title, "Gadget Hub Thailnd", 890),
         _listing("lazada", "700002", title, "Gadget Hub Vietnam", 890),
     ]
-    ids = case_ids(listings)
+    ids = case_anchors(listings)
     assert ids[("shopee", "7000.1")] == ids[("lazada", "700001")]
     assert ids[("lazada", "700002")] != ids[("lazada", "700001")]
+
+
+def test_a_case_keeps_its_number_a_joining_listing_takes_it_a_leaving_one_gets_its_own() -> None:
+    # Case 7 was listings 1, 2, 3; case 9 was listing 4. Now 3 left, 5 (new) joined case 7's product,
+    # and 4 is unchanged.
+    numbers, made = stable_cases([[1, 2, 5], [3], [4]], {1: 7, 2: 7, 3: 7, 4: 9, 5: None}, next_case=12)
+    assert numbers == {1: 7, 2: 7, 5: 7, 3: 12, 4: 9}
+    assert made == [12]
+
+
+def test_merged_cases_keep_the_older_number_and_a_split_pair_keeps_it_with_the_older_listing() -> None:
+    numbers, made = stable_cases([[1, 2]], {1: 8, 2: 3}, next_case=10)
+    assert numbers == {1: 3, 2: 3} and made == []
+    numbers, made = stable_cases([[2], [1]], {1: 3, 2: 3}, next_case=10)
+    assert numbers == {1: 3, 2: 10} and made == [10]
+
+
+@given(
+    st.lists(st.integers(0, 30), min_size=1, max_size=30, unique=True),
+    st.randoms(use_true_random=False),
+    st.integers(1, 5),
+)
+def test_same_groups_seen_again_keep_every_number(keys: list[int], rng: random.Random, parts: int) -> None:
+    groups: list[list[int]] = [[] for _ in range(parts)]
+    for key in keys:
+        groups[rng.randrange(parts)].append(key)
+    first, made = stable_cases(groups, {}, next_case=1)
+    assert len(made) == len([group for group in groups if group])
+    assert len({first[group[0]] for group in groups if group}) == len(made)  # one number per case
+    rng.shuffle(groups)
+    again, made_again = stable_cases(groups, first, next_case=len(made) + 1)
+    assert again == first and made_again == []

@@ -9,9 +9,10 @@ licence_no, score, reasons) in the order of the listings. A line that is not a J
 the rest counted in one line. Every other line is still judged. A summary of the verdicts goes to
 stderr. The registry goes through `tiswatch registry import`'s validation: a file that is not a
 registry is rejected; rows with errors are named and left out, the other licences used (nothing is
-written, so unlike an import a bad row does not cost the good ones). The listings are read as UTF-8 (also UTF-16 and Thai cp874); a binary file is refused. The verdicts are
-written beside OUT and renamed over it at the end: when nothing could be judged, nothing is written
-and an earlier OUT stays as it was.
+written, so unlike an import a bad row does not cost the good ones). The listings are read as
+UTF-8 (also UTF-16 and Thai cp874); a binary file is refused. The verdicts are written beside OUT
+and renamed over it at the end: when nothing could be judged, nothing is written and an earlier OUT
+stays as it was.
 
 Exit codes: 0 done (skipped lines are reported, not fatal), 1 an input file is missing, unreadable
 or rejected, or no listing in it could be judged, 2 usage errors (argparse).

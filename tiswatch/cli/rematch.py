@@ -96,6 +96,11 @@ def rematch_command(args: argparse.Namespace) -> int:
             )
         if len(shown) < len(changes):
             print(f"  … {len(changes) - len(shown)} more (stored; use --limit 0 to print all)")
+    if result.cases is not None:
+        print(
+            f"cases: {result.cases.examined} listings regrouped, {result.cases.changed} given another case "
+            f"number, {result.cases.new_cases} new cases"
+        )
     for name, message in result.errors:
         print(f"rematch: could not judge {name}: {message}", file=sys.stderr)
     return 0

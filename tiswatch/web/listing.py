@@ -17,6 +17,7 @@ from pipelines.store.models import (
     Run,
     Screenshot,
     Verdict,
+    case_label,
 )
 from standards_data.catalogue import Standard, mandatory_standards
 from standards_data.registry_store import current_version_id, licence_history
@@ -39,6 +40,56 @@ class HistoryEntry:
     """What differs from the previous observation (`price`, `title`, `verdict`)."""
 
 
+@dataclass(frozen=True)
+class CaseMember:
+    """A listing of a case as the listing page lists it, with its current decision (the case decision
+    form's version of it)."""
+
+    listing_key: int
+    platform: str
+    listing_id: str
+    title: str
+    url: str
+    price: float | None
+    verdict: str
+    decision: str
+    version: int
+
+
+def case_members(session: Session, case_key: int | None) -> list[CaseMember]:
+    """Every stored listing of a case (platform, listing id order) with its latest price, verdict and
+    decision."""
+    if case_key is None:
+        return []
+    rows = session.execute(
+        select(ListingRecord, Observation.price, Verdict.verdict)
+        .outerjoin(
+            Observation,
+            (Observation.listing_key == ListingRecord.id) & (Observation.run_id == ListingRecord.last_run_id),
+        )
+        .outerjoin(Verdict, Verdict.id == Observation.verdict_id)
+        .where(ListingRecord.case_key == case_key)
+        .order_by(ListingRecord.platform, ListingRecord.listing_id)
+    ).all()
+    members = []
+    for listing, price, verdict in rows:
+        decision = latest_decision(session, listing.id)
+        members.append(
+            CaseMember(
+                listing.id,
+                listing.platform,
+                listing.listing_id,
+                listing.title,
+                listing.url,
+                price,
+                verdict or "",
+                decision.decision if decision else "",
+                decision.id if decision else 0,
+            )
+        )
+    return members
+
+
 @dataclass
 class ListingFacts:
     listing: ListingRecord
@@ -52,6 +103,16 @@ class ListingFacts:
     evidence: Evidence | None
     screenshot: Screenshot | None
     assignee: str
+    case: list[CaseMember]
+    """Every listing of this listing's case, itself included (one when it has no twin)."""
+
+    @property
+    def case_id(self) -> str:
+        return case_label(self.listing.case_key)
+
+    @property
+    def others_in_case(self) -> list[CaseMember]:
+        return [member for member in self.case if member.listing_key != self.listing.id]
 
     @property
     def current_decision(self) -> ReviewDecision | None:
@@ -158,6 +219,7 @@ def load_listing(session: Session, listing_key: int) -> ListingFacts | None:
         evidence=evidence,
         screenshot=screenshot,
         assignee=claim.assignee if claim else "",
+        case=case_members(session, listing.case_key),
     )
 
 

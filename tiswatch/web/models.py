@@ -79,6 +79,7 @@ class QueueRow(Base):
             postgresql_using="gin",
             postgresql_ops={"search_text": "gin_trgm_ops"},
         ),
+        Index("ix_desk_queue_case_id_rank", "case_id", "sort_rank"),
     )
 
     listing_key: Mapped[int] = mapped_column(ForeignKey("listings.id"), primary_key=True)
@@ -109,3 +110,5 @@ class QueueRow(Base):
     """The listing's current decision (`` when none), kept in step with `review_decisions`."""
     decision_id: Mapped[int | None] = mapped_column(Integer)
     """Id of that decision: the version a decision form was opened on."""
+    case_id: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    """The listing's case (`C-000123`, migration 0008_cases): its listings on other platforms share it."""

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from matchers.verdict import PRIORITY
+from pipelines.store.case_store import ensure_cases
 from pipelines.store.history import HistoryStore
 from pipelines.store.models import (
     DECISIONS,
@@ -25,6 +26,8 @@ from pipelines.store.models import (
     RUNNING,
     ReviewDecision,
     Run,
+    case_key_of,
+    case_label,
 )
 from pipelines.store.report import (
     GONE,
@@ -67,6 +70,10 @@ class QueueFilters:
     run: int | None = None
     mine: bool = False
     q: str = ""
+    case: str = ""
+    """A case id (`C-000123`): that case's listings only."""
+    by_case: bool = False
+    """One row per case (its highest-priority listing) with the number of its listings that match."""
     page: int = 1
 
 
@@ -79,6 +86,8 @@ class QueuePage:
     pages: int
     more: bool = False
     """More than `total` listings match (counting stopped at COUNT_LIMIT)."""
+    case_counts: dict[str, int] = field(default_factory=dict)
+    """With `by_case`: how many matching listings each shown case holds."""
 
 
 def _setting(session: Session, name: str) -> str | None:
@@ -144,6 +153,7 @@ def _search_text(row: FlagRow) -> str:
 
 def rebuild_queue(store: HistoryStore) -> int:
     """Rebuild `desk_queue` from the history; returns the number of rows."""
+    ensure_cases(store.engine)  # listings stored before cases existed get theirs first
     with store.session() as session:
         flag_rows = _queue_rows(store, session)
         decisions = latest_decisions(session)
@@ -178,6 +188,7 @@ def rebuild_queue(store: HistoryStore) -> int:
                 "search_text": _search_text(row),
                 "decision": _effective(decision, row.content_hash),
                 "decision_id": decision.id if decision else None,
+                "case_id": row.case_id,
             }
         )
     with store.session() as session, session.begin():
@@ -276,6 +287,8 @@ def _filtered(query: Any, filters: QueueFilters, username: str) -> Any:
         query = query.where(DeskClaim.assignee == username)
     if filters.q.strip():
         query = query.where(QueueRow.search_text.like(_like(normalise_title(filters.q)), escape="\\"))
+    if filters.case.strip():
+        query = query.where(QueueRow.case_id == case_label(case_key_of(filters.case)))
     return query
 
 
@@ -288,6 +301,8 @@ def query_queue(
             query = query.join(DeskClaim, DeskClaim.listing_key == QueueRow.listing_key)
         return _filtered(query, filters, username)
 
+    if filters.by_case:
+        return _query_cases(session, filters, matching, page_size)
     # Count and page keys read only columns of the scan index (see migration 0005_desk): index-only.
     capped = matching(QueueRow.sort_rank).limit(COUNT_LIMIT + 1).subquery()
     total = int(session.execute(select(func.count()).select_from(capped)).scalar_one())
@@ -313,6 +328,36 @@ def query_queue(
         page=page,
         pages=pages,
         more=total > COUNT_LIMIT,
+    )
+
+
+def _query_cases(session: Session, filters: QueueFilters, matching: Any, page_size: int) -> QueuePage:
+    """One row per case: the case's highest-priority matching listing, with the count of its matching
+    listings; cases in the order of that listing."""
+    grouped = (
+        matching(QueueRow.case_id)
+        .add_columns(func.min(QueueRow.sort_rank).label("rank"), func.count().label("listings"))
+        .group_by(QueueRow.case_id)
+    )
+    capped = grouped.limit(COUNT_LIMIT + 1).subquery()
+    total = int(session.execute(select(func.count()).select_from(capped)).scalar_one())
+    pages = max(1, -(-min(total, COUNT_LIMIT) // page_size))
+    page = min(max(1, filters.page), pages)
+    cases = session.execute(grouped.order_by("rank").offset((page - 1) * page_size).limit(page_size)).all()
+    ranks = [rank for _, rank, _ in cases]
+    found = session.execute(
+        select(QueueRow, DeskClaim.assignee)
+        .outerjoin(DeskClaim, DeskClaim.listing_key == QueueRow.listing_key)
+        .where(QueueRow.sort_rank.in_(ranks))
+        .order_by(QueueRow.sort_rank)
+    )
+    return QueuePage(
+        rows=[(row, assignee or "") for row, assignee in found] if ranks else [],
+        total=min(total, COUNT_LIMIT),
+        page=page,
+        pages=pages,
+        more=total > COUNT_LIMIT,
+        case_counts={case_id: count for case_id, _, count in cases},
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from pipelines.evidence import stored_evidence
-from pipelines.store.models import DECISIONS, Evidence, Screenshot
+from pipelines.store.models import DECISIONS, Evidence, ListingRecord, Screenshot, case_key_of
 from tiswatch.web.decisions import DecisionRequest, record_decisions
 from tiswatch.web.desk import DeskRoute, desk_of, render, require_csrf, require_user
 from tiswatch.web.listing import evidence_text, load_listing
@@ -43,7 +44,52 @@ def _listing_page(request: Request, key: int, context: dict[str, object], status
 @router.get("/listings/{key}")
 def listing_page(request: Request, key: ListingKey) -> Response:
     saved = request.query_params.get("saved") == "1"
-    return _listing_page(request, key, {"message": "decision_saved" if saved else ""})
+    return _listing_page(
+        request,
+        key,
+        {
+            "message": "decision_saved" if saved else "",
+            "case_message": request.query_params.get("case_message", "")[:500],
+        },
+    )
+
+
+@router.post("/cases/{case_id}/decision")
+async def decide_case(request: Request, case_id: str) -> Response:
+    """One decision for every listing of a case, recorded per listing (who, when) like any other: a
+    listing whose decision changed since the page was opened is left as it is and named."""
+    user = require_user(request)
+    await require_csrf(request, user)
+    form = await request.form()
+    decision = str(form.get("decision") or "")
+    note = str(form.get("note") or "")
+    back = str(form.get("back") or "")
+    case_key = case_key_of(case_id)
+    desk = desk_of(request)
+    with desk.store.session() as session:
+        members = (
+            set(session.execute(select(ListingRecord.id).where(ListingRecord.case_key == case_key)).scalars())
+            if case_key is not None
+            else set()
+        )
+    if not members:
+        return render(request, "error.html", {"message_key": "not_found"}, user, status_code=404)
+    requests: list[DecisionRequest] = []
+    for value in form.getlist("selected"):
+        key, _, version = str(value).partition(":")
+        # Only the case's own listings: a form edited to carry another listing decides nothing for it.
+        if key.isdigit() and version.isdigit() and int(key) in members:
+            requests.append(DecisionRequest(int(key), decision, note, int(version)))
+    if decision not in DECISIONS or not requests:
+        return render(request, "error.html", {"message_key": "bad_request"}, user, status_code=400)
+    outcome = record_decisions(desk, requests, user.username)
+    message = f"{case_id}: {outcome.recorded} recorded"
+    if outcome.conflicts:
+        message += "; not saved (changed after you opened the page): " + ", ".join(
+            conflict.describe() for conflict in outcome.conflicts[:5]
+        )
+    target = int(back) if back.isdigit() and int(back) in members else min(members)
+    return RedirectResponse(f"/listings/{target}?{urlencode({'case_message': message})}", status_code=303)
 
 
 @router.post("/listings/{key}/decision")

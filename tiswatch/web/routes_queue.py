@@ -43,6 +43,8 @@ def _filters(request: Request) -> QueueFilters:
         run=number("run"),
         mine=params.get("mine") == "1",
         q=params.get("q", "")[:200],
+        case=params.get("case", "").strip()[:20],
+        by_case=params.get("by_case") == "1",
         page=number("page") or 1,
     )
 
@@ -58,6 +60,8 @@ def _query_string(filters: QueueFilters, page: int) -> str:
         "run": "" if filters.run is None else str(filters.run),
         "mine": "1" if filters.mine else "",
         "q": filters.q,
+        "case": filters.case,
+        "by_case": "1" if filters.by_case else "",
         "page": str(page),
     }
     return urlencode({key: value for key, value in values.items() if value})
