@@ -7,7 +7,7 @@
 - `desk_queue.case_id`: the case label of a queue row, indexed with the rank for the queue's case filter.
 
 Revision ID: 0008_cases
-Revises: 0006_api
+Revises: 0007_shared_store
 Create Date: 2026-12-03
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_cases"
-down_revision = "0006_api"
+down_revision = "0007_shared_store"
 branch_labels = None
 depends_on = None
 
