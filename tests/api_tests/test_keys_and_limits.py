@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -23,14 +25,27 @@ def _wait_for_status(api: str, key: str, status: int, timeout: float = 10.0) -> 
     return got
 
 
+def _bytes_of_database_files(database: Path) -> bytes:
+    """Every byte of the database's files (main file, WAL, shared memory), read by a child process:
+    closing a file descriptor drops all of this process's POSIX locks on that file, and this process
+    holds SQLite connections to the database (the fixture imported the registry), so reading them
+    here would break SQLite's locking for every process using the database."""
+    reader = (
+        "import sys; from pathlib import Path; d = Path(sys.argv[1]); "
+        "files = [p for p in d.parent.glob(d.name + '*') if p.is_file()]; "
+        "sys.stdout.buffer.write(b''.join(p.read_bytes() for p in files))"
+    )
+    child = subprocess.run([sys.executable, "-c", reader, str(database)], capture_output=True, check=True)
+    return child.stdout
+
+
 def test_add_prints_the_key_last_and_stores_only_its_hash(dev_db: str) -> None:
     status, printed = tiswatch_output("api-keys", "add", "lazada-th", "--db", dev_db)
     assert status == 0
     key = printed.strip().splitlines()[-1]
     assert key.startswith("tw_") and len(key) > 40
     database = Path(dev_db.removeprefix("sqlite:///"))
-    stored = b"".join(p.read_bytes() for p in database.parent.glob(f"{database.name}*") if p.is_file())
-    assert key.encode() not in stored
+    assert key.encode() not in _bytes_of_database_files(database)
     status, listed = tiswatch_output("api-keys", "list", "--db", dev_db)
     assert "lazada-th" in listed and key not in listed and key[:10] in listed
     status, again = tiswatch_output("api-keys", "add", "lazada-th", "--db", dev_db)
