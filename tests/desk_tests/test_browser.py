@@ -100,7 +100,7 @@ def _session_in_browser(base: str) -> int:
         page.select_option("select[name=verdict]", "uncertified")
         page.click("#apply")
         expect(page).to_have_url(
-            f"{base}/queue?q=&verdict=uncertified&standard=&platform=&seller=&mark=&decision=open&run="
+            f"{base}/queue?q=&verdict=uncertified&standard=&platform=&seller=&mark=&decision=open&run=&case="
         )
         filtered = int(page.locator("#total").inner_text())
         assert 0 < filtered < everything
