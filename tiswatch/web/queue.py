@@ -316,19 +316,26 @@ def query_queue(
             .limit(page_size)
         ).scalars()
     )
-    found = session.execute(
-        select(QueueRow, DeskClaim.assignee)
-        .outerjoin(DeskClaim, DeskClaim.listing_key == QueueRow.listing_key)
-        .where(QueueRow.listing_key.in_(keys))
-        .order_by(QueueRow.sort_rank)
-    )
     return QueuePage(
-        rows=[(row, assignee or "") for row, assignee in found] if keys else [],
+        rows=_rows_with_assignees(session, QueueRow.listing_key, keys),
         total=min(total, COUNT_LIMIT),
         page=page,
         pages=pages,
         more=total > COUNT_LIMIT,
     )
+
+
+def _rows_with_assignees(session: Session, column: Any, values: list[Any]) -> list[tuple[QueueRow, str]]:
+    """The queue rows whose `column` is one of `values`, in queue order, each with its assignee."""
+    if not values:
+        return []
+    found = session.execute(
+        select(QueueRow, DeskClaim.assignee)
+        .outerjoin(DeskClaim, DeskClaim.listing_key == QueueRow.listing_key)
+        .where(column.in_(values))
+        .order_by(QueueRow.sort_rank)
+    )
+    return [(row, assignee or "") for row, assignee in found]
 
 
 def _query_cases(session: Session, filters: QueueFilters, matching: Any, page_size: int) -> QueuePage:
@@ -345,14 +352,8 @@ def _query_cases(session: Session, filters: QueueFilters, matching: Any, page_si
     page = min(max(1, filters.page), pages)
     cases = session.execute(grouped.order_by("rank").offset((page - 1) * page_size).limit(page_size)).all()
     ranks = [rank for _, rank, _ in cases]
-    found = session.execute(
-        select(QueueRow, DeskClaim.assignee)
-        .outerjoin(DeskClaim, DeskClaim.listing_key == QueueRow.listing_key)
-        .where(QueueRow.sort_rank.in_(ranks))
-        .order_by(QueueRow.sort_rank)
-    )
     return QueuePage(
-        rows=[(row, assignee or "") for row, assignee in found] if ranks else [],
+        rows=_rows_with_assignees(session, QueueRow.sort_rank, ranks),
         total=min(total, COUNT_LIMIT),
         page=page,
         pages=pages,
