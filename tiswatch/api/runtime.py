@@ -16,8 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from pipelines.store.schema import ensure_schema
-from standards_data.database import make_engine
+from pipelines.store.schema import migrated_engine
 from tiswatch.api.audit import FLUSH_SECONDS, AuditLog
 from tiswatch.api.keys import KeyRing
 from tiswatch.api.rate_limit import RateLimiter
@@ -47,8 +46,7 @@ class ApiRuntime:
         """Migrate the database, load keys, registry and vocabulary, build the matcher (blocking).
         `index_cache`: the folder of stored registry indexes (`pipelines.index_cache`; None: none)."""
         started = time.perf_counter()
-        engine = make_engine(db_url)
-        ensure_schema(engine)
+        engine = migrated_engine(db_url)
         snapshot = build_snapshot(engine, index_cache)
         runtime = cls(
             engine=engine,

@@ -104,37 +104,35 @@ def input_file(path: str | Path, what: str, option: str = "") -> Path:
     return Path(path)
 
 
-def port_number(text: str) -> int:
-    """argparse type of a TCP port: 0 (any free port) to 65535."""
+def _whole_number(
+    text: str, minimum: int, maximum: int | None, out_of_range: str, what: str = "a whole number"
+) -> int:
+    """The integer an argparse option holds, within [minimum, maximum]; `out_of_range` says why not
+    (`{value}` is filled in)."""
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{value} is not a port (0 to 65535; 0 = any free port)")
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+    if value < minimum or (maximum is not None and value > maximum):
+        raise argparse.ArgumentTypeError(out_of_range.format(value=value))
     return value
+
+
+def port_number(text: str) -> int:
+    """argparse type of a TCP port: 0 (any free port) to 65535."""
+    return _whole_number(
+        text, 0, 65535, "{value} is not a port (0 to 65535; 0 = any free port)", what="a port number"
+    )
 
 
 def positive_int(text: str) -> int:
     """argparse type of a count that must be at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
-    return value
+    return _whole_number(text, 1, None, "{value} must be 1 or more")
 
 
 def non_negative_int(text: str) -> int:
     """argparse type of a count where 0 means none/off."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} must be 0 or more")
-    return value
+    return _whole_number(text, 0, None, "{value} must be 0 or more")
 
 
 def _missing_database(url: str) -> CommandError:

@@ -14,10 +14,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
 
 from tiswatch.cli import add_db_argument, existing_engine
 
@@ -35,20 +31,12 @@ def _rate(text: str) -> float:
     return value
 
 
-def _engine(url: str) -> Engine:
-    from pipelines.store.schema import ensure_schema
-    from standards_data.database import make_engine
-
-    engine = make_engine(url)
-    ensure_schema(engine)
-    return engine
-
-
 def add_command(args: argparse.Namespace) -> int:
+    from pipelines.store.schema import migrated_engine
     from tiswatch.api.keys import KeyError_, add_key
 
     try:
-        record, key = add_key(_engine(args.db), args.name, args.rate)
+        record, key = add_key(migrated_engine(args.db), args.name, args.rate)
     except KeyError_ as error:
         print(f"tiswatch api-keys: {error}", file=sys.stderr)
         return EXIT_REFUSED
