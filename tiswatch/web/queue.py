@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, text
+from sqlalchemy import delete, false, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from matchers.verdict import PRIORITY
@@ -288,7 +288,9 @@ def _filtered(query: Any, filters: QueueFilters, username: str) -> Any:
     if filters.q.strip():
         query = query.where(QueueRow.search_text.like(_like(normalise_title(filters.q)), escape="\\"))
     if filters.case.strip():
-        query = query.where(QueueRow.case_id == case_label(case_key_of(filters.case)))
+        case_key = case_key_of(filters.case)
+        # Text that is no case id matches no case (not the listings still without one: case_id "").
+        query = query.where(QueueRow.case_id == case_label(case_key) if case_key is not None else false())
     return query
 
 
