@@ -22,6 +22,24 @@ _tiswatch_redis_install() {
          && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q redis-server >/dev/null 2>&1; }
 }
 
+# Stop the server and remove its folder. SIGTERM returns before redis-server has exited, and it writes
+# its log on the way out: removing the folder at once raced with that ("Directory not empty") and, under
+# `set -e` in the EXIT trap, turned a green run red. Wait for the process to go, and never fail here.
+_tiswatch_redis_stop() {
+  local base="$1" pid tries=0
+  pid="$(cat "$base/redis.pid" 2>/dev/null || true)"
+  if [ -n "$pid" ]; then
+    kill "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null && [ "$tries" -lt 100 ]; do
+      tries=$((tries + 1))
+      sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -rf "$base" 2>/dev/null || rm -rf "$base" 2>/dev/null || _tiswatch_redis_log "could not remove $base"
+  return 0
+}
+
 _tiswatch_redis_start() {
   local server base
   server="$(command -v redis-server || true)"
@@ -50,7 +68,7 @@ _tiswatch_redis_start() {
   # `trap -p` prints `trap -- 'COMMAND' EXIT`, quoted for the shell: let the shell unquote it.
   if [ -n "$existing" ]; then eval "set -- $existing"; previous="$3"; fi
   # shellcheck disable=SC2064
-  trap "${previous:+$previous; }kill \$(cat '$base/redis.pid' 2>/dev/null) 2>/dev/null; rm -rf '$base'" EXIT
+  trap "${previous:+$previous; }_tiswatch_redis_stop '$base'" EXIT
   _tiswatch_redis_log "server up: TISWATCH_TEST_REDIS_URL=$TISWATCH_TEST_REDIS_URL"
 }
 
