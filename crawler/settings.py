@@ -60,7 +60,11 @@ ITEM_PIPELINES = {
 }
 # On spider_closed: records the run's status and per-scope coverage from the finish reason, then marks
 # new/still/gone and writes the export (on whenever the store pipeline is).
-EXTENSIONS = {"crawler.extensions.RunCloser": 500}
+EXTENSIONS = {
+    "crawler.extensions.RunCloser": 500,
+    # A robots.txt that cannot be fetched is one log line, not Scrapy's traceback.
+    "crawler.robots_errors.RobotsErrorLines": 0,
+}
 # Pages larger than this are cancelled and counted as failed (never read as an empty market).
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 

@@ -127,6 +127,25 @@ def test_a_host_that_never_answers_times_out(tmp_path: Path, silent_host: str) -
     assert summary["status"] in ("failed", "incomplete") and summary["failed"] >= 1
     # robots.txt and the page each wait DOWNLOAD_TIMEOUT once; start-up is the rest.
     assert elapsed < 120, elapsed
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert f"robots.txt of {silent_host} not fetched (DownloadTimeoutError" in result.stderr
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_site_that_refuses_connections_is_one_line_per_failure_not_a_traceback(tmp_path: Path) -> None:
+    site = f"http://127.0.0.1:{_closed_port()}"
+    result, summary = _crawl(tmp_path, "-a", f"start_urls={site}/", settings=("-s", "RETRY_TIMES=0"))
+    assert result.status == 1, result.stderr[-2000:]
+    assert summary["status"] == "failed" and summary["failed"] == 1 and summary["pages_fetched"] == 0
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    robots_lines = [line for line in result.stderr.splitlines() if "robots.txt of" in line]
+    assert len(robots_lines) == 1, robots_lines
+    assert f"robots.txt of {site} not fetched (DownloadConnectionRefusedError" in robots_lines[0]
 
 
 @pytest.mark.slow
