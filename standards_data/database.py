@@ -109,6 +109,26 @@ def database_exists(url: str) -> bool:
 _TISWATCH_TABLES = frozenset({"alembic_version", "runs", "registry_versions"})
 
 
+def foreign_tables(engine: Engine) -> set[str]:
+    """Another program's tables, when `engine`'s database holds tables and none of tiswatch's; empty
+    for a new database and for a tiswatch one. Read without writing: a SQLite file is opened read-only
+    before any connection of `engine` (whose pragmas would switch the file to WAL)."""
+    url = engine.url.render_as_string(hide_password=False)
+    if engine.dialect.name == "sqlite":
+        path = sqlite_path(url)
+        if path is None or not path.is_file() or path.stat().st_size == 0:
+            return set()
+        names = _sqlite_tables(url, path)
+    else:
+        try:
+            with engine.connect() as connection:
+                names = set(inspect(connection).get_table_names())
+        except SQLAlchemyError as error:
+            raise DatabaseUnavailable(describe_database_error(url, error)) from None
+    names = {name for name in names if not name.startswith("sqlite_")}
+    return names if not names & _TISWATCH_TABLES else set()
+
+
 def _sqlite_tables(url: str, path: Path) -> set[str]:
     """The tables of a SQLite file, opened read-only (nothing is created or written)."""
     import sqlite3

@@ -9,7 +9,7 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError as AlembicError
 from sqlalchemy import Engine
 
-from standards_data.database import DatabaseUnavailable, make_engine, schema_lock
+from standards_data.database import DatabaseUnavailable, foreign_tables, make_engine, schema_lock
 from standards_data.resources import package_folder
 
 # Alembic reads its scripts from a folder: a real one also when running from a zipped egg (Scrapyd).
@@ -36,6 +36,19 @@ def _known_revision(revision: str) -> bool:
         return False
 
 
+def _refuse_foreign(engine: Engine) -> None:
+    """A command given another program's database (`--db` naming the wrong file) must not add
+    tiswatch's tables to it: one line, nothing written."""
+    tables = foreign_tables(engine)
+    if tables:
+        shown = ", ".join(sorted(tables)[:5]) + (f" and {len(tables) - 5} more" if len(tables) > 5 else "")
+        raise DatabaseUnavailable(
+            f"database {engine.url.render_as_string(hide_password=True)} is not a tiswatch database "
+            f"(it holds other tables: {shown}): nothing was written to it; give --db a new file or "
+            "a tiswatch database"
+        )
+
+
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
@@ -43,6 +56,7 @@ def head_revision() -> str | None:
 def ensure_schema(engine: Engine) -> None:
     """Run every pending migration (a no-op on an up-to-date database), one process at a time: the
     others wait for the lock, then find the schema current."""
+    _refuse_foreign(engine)  # before the first connection: SQLite's pragmas would change the file
     head = head_revision()
     current = current_revision(engine)
     if current == head:

@@ -510,6 +510,30 @@ CASES: list[Case] = [
     ),
     *(
         Case(
+            f"{name}: another program's SQLite database",
+            lambda w, f, s, command=command: [*command(f, s), "--db", _foreign_copy(f, s)],
+            1,
+            rf"^tiswatch {name}: database sqlite:///.*other\.sqlite is not a tiswatch database "
+            r"\(it holds other tables: notes\): nothing was written to it",
+            check=lambda w, f, s: _foreign_left_alone(s / "other.sqlite"),
+        )
+        for name, command in (
+            ("registry import", lambda f, s: ["registry", "import", str(SAMPLE_REGISTRY), "--replace"]),
+            (
+                "registry vocabulary import",
+                lambda f, s: [
+                    "registry",
+                    "vocabulary",
+                    "import",
+                    str(REPO / "standards_data" / "vocabulary.csv"),
+                ],
+            ),
+            ("api-keys add", lambda f, s: ["api-keys", "add", "lazada-th"]),
+            ("crawl", lambda f, s: ["crawl", "lazada", "-a", NOWHERE, "--out", str(s / "o")]),
+        )
+    ),
+    *(
+        Case(
             f"{name}: closed PostgreSQL port",
             lambda w, f, s, command=command: [*command(f, s), "--db", _closed_pg()],
             1,
@@ -580,6 +604,19 @@ def _only_table(path: Path, name: str) -> None:
     finally:
         connection.close()
     assert tables == [name], f"another program's database was changed: {tables}"
+
+
+def _foreign_copy(f: Files, scratch: Path) -> str:
+    """A copy of another program's database, so that one case's damage cannot hide another's."""
+    copy = scratch / "other.sqlite"
+    copy.write_bytes(f.foreign_sqlite.read_bytes())
+    return f"sqlite:///{copy}"
+
+
+def _foreign_left_alone(path: Path) -> None:
+    _only_table(path, "notes")
+    beside = sorted(p.name for p in path.parent.iterdir() if p.name.startswith(path.name) and p != path)
+    assert beside == [], f"files made beside another program's database: {beside}"
 
 
 def _run_main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
