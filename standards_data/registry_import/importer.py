@@ -174,7 +174,7 @@ def _write_version(engine: Engine, validated: ValidatedFile, outcome: ImportOutc
                     ended=0,
                     unchanged=0,
                     total_licences=0,
-                    warnings=len(validated.problems.warnings),
+                    warnings=validated.problems.warning_count,
                 )
             )
         )

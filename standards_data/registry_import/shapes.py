@@ -117,13 +117,24 @@ def detect_shape(columns: list[str], error: ReportProblem, warning: ReportProble
     )
 
 
+# (row, column, what the rows share, the row's value): one line for all of them (Problems).
+SummariseWarning = Callable[[int, str, str, str], None]
+NOT_MANDATORY = (
+    "licences under standards that are not mandatory (imported; the matcher regulates only mandatory "
+    "standards)"
+)
+
+
 class RowConverter:
     """Turns one row of a file of a given shape into a canonical Record, reporting what is wrong."""
 
-    def __init__(self, shape: Shape, error: ReportProblem, warning: ReportProblem) -> None:
+    def __init__(
+        self, shape: Shape, error: ReportProblem, warning: ReportProblem, summarise: SummariseWarning
+    ) -> None:
         self.shape = shape
         self.error = error
         self.warning = warning
+        self.summarise = summarise
         self.mandatory = mandatory_standards()
         # Mandatory editions by number without year, to tell "other edition" from "not mandatory".
         self.mandatory_by_stem: dict[str, str] = {
@@ -156,13 +167,15 @@ class RowConverter:
             self.error(row, self.shape.header[role], str(problem))
             return None
         if number not in self.mandatory:
-            self.warning(row, self.shape.header[role], self._not_mandatory(number))
+            edition = self.mandatory_by_stem.get(number.rsplit("-", 1)[0])
+            if edition:  # another edition of a mandatory standard: worth a look, row by row
+                message = f"the mandatory edition is {edition}"
+                self.warning(
+                    row, self.shape.header[role], f"standard {number} is not a mandatory standard ({message})"
+                )
+            else:  # a voluntary standard's licence: normal in TISI's list, told once for all rows
+                self.summarise(row, self.shape.header[role], NOT_MANDATORY, number)
         return number
-
-    def _not_mandatory(self, number: str) -> str:
-        edition = self.mandatory_by_stem.get(number.rsplit("-", 1)[0])
-        detail = f"the mandatory edition is {edition}" if edition else "the matcher regulates only those"
-        return f"standard {number} is not a mandatory standard ({detail})"
 
     def convert(self, row: int, cells: list[str]) -> Record | None:
         """The canonical record of a row, or None when the row has an error (already reported)."""

@@ -102,7 +102,7 @@ def validate_registry_file(path: str | Path, *, keep_good_rows: bool = False) ->
     if shape is None:
         return result
     result.shape = shape
-    converter = RowConverter(shape, problems.error, problems.warning)
+    converter = RowConverter(shape, problems.error, problems.warning, problems.summarised_warning)
     first_row_of: dict[str, int] = {}
     # Outlives this function: records() reads it back during the import, close() deletes it.
     result.spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115

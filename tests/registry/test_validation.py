@@ -124,9 +124,34 @@ def test_warnings_for_non_mandatory_standard_and_licence_base_mismatch_do_not_bl
     )
     assert validated.ok
     warnings = {(problem.row, problem.column): problem.message for problem in validated.problems.warnings}
-    assert "1187-2536 is not a mandatory standard" in warnings[(2, "tis_number")]
     assert "the mandatory edition is 2432-2555" in warnings[(3, "tis_number")]
     assert "ends in /2433 but its standard is 2432-2555" in warnings[(4, "licence_no")]
+    # A voluntary standard's licence is summarised with the others like it, not a row's own warning.
+    assert (2, "tis_number") not in warnings
+    [summary] = validated.problems.summary_lines()
+    assert "1 row(s) (2), column tis_number: licences under standards that are not mandatory" in summary
+    assert summary.endswith("1 value(s): 1187-2536")
+    assert validated.problems.warning_count == 3
+
+
+def test_a_registry_full_of_voluntary_standards_is_one_summary_line_not_thousands(write_csv) -> None:
+    """TISI's licence list holds licences under voluntary standards row after row: they are counted and
+    summarised on one line, and the warnings an officer must read (another edition) stay on their own."""
+    voluntary = [
+        f"ท{5000 + i}-60/{standard.split('-')[0]},make,{standard},บริษัท สีไทย จำกัด,ThaiPaint,,2017-05-01,active"
+        for i, standard in enumerate(["1187-2536"] * 1500 + ["124-2557"] * 700 + ["9999-2560"] * 2)
+    ]
+    other_edition = "ท1235-60/2432,make,2432-2550,บริษัท ไทยปลั๊ก จำกัด,ThaiPlug,TP-1,2017-05-01,active"
+    validated = validate_registry_file(write_csv("licences.csv", [HEADER, *voluntary, other_edition]))
+    assert validated.ok
+    problems = validated.problems
+    assert problems.warning_count == 2203
+    assert [(w.row, w.column) for w in problems.warnings] == [(2204, "tis_number")]
+    assert problems.warnings_not_kept == 0
+    lines = problems.lines()
+    assert len(lines) == 2, lines
+    assert "2,202 row(s) (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, …), column tis_number" in lines[1]
+    assert lines[1].endswith("3 value(s): 1187-2536 (1,500 rows), 124-2557 (700 rows), 9999-2560 (2 rows)")
 
 
 def test_tisi_search_shape_errors_name_tisi_columns(write_csv) -> None:

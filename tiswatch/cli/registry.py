@@ -60,6 +60,8 @@ def _print_problems(problems: Problems, out: TextIO) -> None:
         if column:
             where += f", column {column}"
         print(terminal_text(f"{problems.source}: warning: {where}: {message}"), file=out)
+    for line in problems.summary_lines():
+        print(terminal_text(line), file=out)
     if problems.warnings_not_kept:
         print(f"{problems.source}: … and {problems.warnings_not_kept:,} more warning(s)", file=out)
 
