@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 
+from pipelines.near_names import near_name_pairs
+
 if TYPE_CHECKING:
     from matchers.product_pairs import Corpus, PairModel, Product
 
@@ -138,21 +140,14 @@ def seller_groups(seller_names: Mapping[ListingKey, str]) -> list[list[ListingKe
         for name in same_key[1:]:
             shops.join((same_key[0], ""), (name, ""))
     # Near-identical names: only names with the same numbers can be one shop, so they are compared
-    # within those blocks, each name against the rest by rapidfuzz (in C) rather than pair by pair here.
+    # within those blocks, and only the pairs a q-gram filter cannot rule out (`near_name_pairs`).
     blocks: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for same_key in by_key.values():
         blocks[tuple(_DIGITS.findall(_comparable(same_key[0])))].append(same_key[0])
     for block in blocks.values():
         comparable = [_comparable(name) for name in block]
-        for i, name in enumerate(block[:-1]):
-            for _, _, offset in process.extract(
-                comparable[i],
-                comparable[i + 1 :],
-                scorer=fuzz.token_sort_ratio,
-                score_cutoff=SELLER_NAME_SIMILARITY,
-                limit=None,
-            ):
-                shops.join((name, ""), (block[i + 1 + offset], ""))
+        for i, j in near_name_pairs(comparable, SELLER_NAME_SIMILARITY):
+            shops.join((block[i], ""), (block[j], ""))
     groups: dict[ListingKey, list[ListingKey]] = defaultdict(list)
     for key, name in seller_names.items():
         if name:
