@@ -141,10 +141,18 @@ _SKELETON_STEPS = (
 _SOUND_SEP = "\u241f"
 
 
+# Word by word, before the words are joined: Thai writes English loanwords as British English says
+# them, so a word's final r and the silent e of -re are not heard (คอปเปอร์ copper → royin khoppoe,
+# ไวร์ wire → wai, สโตร์ store → sato). Joined first, `copper wire` kept the r that a following
+# word's vowel seemed to sound.
+_SILENT_WORD_ENDINGS = re.compile(r"(?<=[aeiouy])re\b|r\b")
+
+
 @lru_cache(maxsize=65536)
 def phonetic_skeleton(latin: str) -> str:
     """A crude sound key for Latin text (`toshiba`/`tochiba` → `tokepa`); for fuzzy brand comparison."""
-    text = "".join(ch for ch in latin.lower() if ch.isalpha())
+    words = "".join(ch if ch.isalpha() else " " for ch in latin.lower())
+    text = _SILENT_WORD_ENDINGS.sub("", words).replace(" ", "")
     for pattern, replacement in _SKELETON_STEPS:
         text = pattern.sub(replacement, text)
     return text
@@ -330,10 +338,13 @@ class BrandLexicon:
                 return None
             return brand
 
-        # Word pairs first (`Master Art`), then single words.
+        # Word pairs first (`Master Art`), then single words. A pair opened by a common word (`Power`,
+        # `Gas`, `Baby`) counts only when it is a registry brand's whole name (`Power Tiger`, `Gas
+        # Keeper`): read word by word it would be the second word's brand, or none.
         for i in range(len(lowered) - 1):
-            found = brand_of(brand_key(lowered[i] + lowered[i + 1]))
-            if found and lowered[i] not in NOT_BRAND_WORDS:
+            pair = brand_key(lowered[i] + lowered[i + 1])
+            found = brand_of(pair)
+            if found and (lowered[i] not in NOT_BRAND_WORDS or found == pair):
                 return found
         for word in lowered:
             key = brand_key(word)
