@@ -5,6 +5,7 @@ unknown Latin brand-like word (see `matchers.brands` for the lexicon and the wor
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -95,7 +96,9 @@ class BrandFinder:
         for code in facts.models:  # `EL-6342` must not leave `EL` behind as a brand
             title = title.replace(code.raw, " ")
         unknown = unknown_brand_in_title(strip_codes(title), self.product_words)
-        guessed = lexicon.guess_from_thai(thai_words(facts.title), candidates, [unknown or ""])
+        guessed = lexicon.guess_from_thai(
+            [*thai_words(facts.title), *spaced_thai_pairs(facts.title)], candidates, [unknown or ""]
+        )
         if guessed:
             return BrandFinding(guessed, lexicon.display(guessed), "title_thai", True)
         if unknown:
@@ -232,6 +235,24 @@ def description_opening_brand(description: str, product_words: frozenset[str]) -
         return ""
     word = found.group(1)
     return word if unknown_brand_in_title(word, product_words) == word else ""
+
+
+_THAI_WORD = re.compile(r"[\u0e01-\u0e4e]+")
+# A joined pair longer than this is a phrase, not a two-word brand.
+_PAIR_MAX_LETTERS = 16
+
+
+def spaced_thai_pairs(title: str) -> list[str]:
+    """Two Thai words the title separates by a space only, joined (`บิ๊ก ไรเดอร์` → `บิ๊กไรเดอร์`, Big
+    Rider): sellers space the words of a brand of two English words written in Thai, and each word
+    alone is too short or a common word (`ไรเดอร์`, rider) to be taken for the brand."""
+    pairs = []
+    for first, second in itertools.pairwise(_THAI_WORD.finditer(title)):
+        joined = first.group() + second.group()
+        spaced = title[first.end() : second.start()].isspace()
+        if spaced and min(len(first.group()), len(second.group())) >= 2 and len(joined) <= _PAIR_MAX_LETTERS:
+            pairs.append(joined)
+    return pairs
 
 
 def thai_words(title: str, keep_dictionary_words: bool = False) -> list[str]:

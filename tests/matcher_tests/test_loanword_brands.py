@@ -88,3 +88,21 @@ def test_other_brands_do_not_sound_alike(thai: str, latin: str) -> None:
 def test_a_loanword_brand_written_in_thai_is_matched(matcher: Matcher, title: str, licence_no: str) -> None:
     verdict = matcher.judge(listing(title))
     assert (verdict.verdict, verdict.licence_no) == (CERTIFIED, licence_no), verdict.reasons
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["หมวกกันน็อค บิ๊ก ไรเดอร์ เต็มใบ ไซส์ L", "หมวกกันน็อค บิ๊กไรเดอร์ เต็มใบ ไซส์ L"],
+)
+def test_a_two_word_brand_written_in_thai_with_or_without_its_space_is_matched(
+    matcher: Matcher, title: str
+) -> None:
+    # No model stated (a model code alone would name the brand): the brand must be read from the words.
+    verdict = matcher.judge(listing(title))
+    assert verdict.verdict == CERTIFIED, verdict.reasons
+    assert "Big Rider" in verdict.reasons[-1]
+
+
+def test_two_ordinary_thai_words_side_by_side_are_no_brand(matcher: Matcher) -> None:
+    verdict = matcher.judge(listing("หมวกกันน็อค ครึ่ง ใบ ชิลด์ ใส ไซส์ L"))
+    assert verdict.verdict != CERTIFIED, verdict.reasons
