@@ -158,15 +158,23 @@ def phonetic_skeleton(latin: str) -> str:
     return text
 
 
+# ไม้ไต่คู้ (็) shortens a vowel; Thai spells English short o with it before อ (ท็อป Top, ฮ็อท Hot,
+# ล็อค Lock). pythainlp's royin does not read ็อ: it leaves the mark in its output and drops the vowel
+# (`th็p`). Read as อ it gives `thop`; a mark left anywhere else is no letter of the result.
+_SHORT_O = "\u0e47\u0e2d"
+_MAITAIKHU = "\u0e47"
+
+
 @lru_cache(maxsize=65536)
 def romanize_thai(word: str) -> str:
     """Royal Thai romanisation of a Thai word (pythainlp, offline); '' if it cannot be romanised."""
     try:
         from pythainlp.transliterate import romanize
 
-        return romanize(word, engine="royin") or ""
+        romanized = romanize(word.replace(_SHORT_O, "\u0e2d"), engine="royin") or ""
     except Exception:  # pythainlp raises assorted errors on odd input; a brand guess is optional
         return ""
+    return romanized.replace(_MAITAIKHU, "")
 
 
 def sounds_like(thai_word: str, latin_brand: str) -> float:
