@@ -97,7 +97,9 @@ class BrandFinder:
             title = title.replace(code.raw, " ")
         unknown = unknown_brand_in_title(strip_codes(title), self.product_words)
         guessed = lexicon.guess_from_thai(
-            [*thai_words(facts.title), *spaced_thai_pairs(facts.title)], candidates, [unknown or ""]
+            [*thai_words(facts.title), *spaced_thai_pairs(facts.title, self.product_words)],
+            candidates,
+            [unknown or ""],
         )
         if guessed:
             return BrandFinding(guessed, lexicon.display(guessed), "title_thai", True)
@@ -242,16 +244,22 @@ _THAI_WORD = re.compile(r"[\u0e01-\u0e4e]+")
 _PAIR_MAX_LETTERS = 16
 
 
-def spaced_thai_pairs(title: str) -> list[str]:
+def spaced_thai_pairs(title: str, product_words: frozenset[str]) -> list[str]:
     """Two Thai words the title separates by a space only, joined (`บิ๊ก ไรเดอร์` → `บิ๊กไรเดอร์`, Big
     Rider): sellers space the words of a brand of two English words written in Thai, and each word
-    alone is too short or a common word (`ไรเดอร์`, rider) to be taken for the brand."""
+    alone is too short or a common word (`ไรเดอร์`, rider) to be taken for the brand. A product or
+    seller word (`หมวกกันน็อค`, `ไซส์`) is no part of a brand: pairs with one are not tried."""
+    from matchers.tokenize import SELLER_WORDS
+
     pairs = []
     for first, second in itertools.pairwise(_THAI_WORD.finditer(title)):
-        joined = first.group() + second.group()
-        spaced = title[first.end() : second.start()].isspace()
-        if spaced and min(len(first.group()), len(second.group())) >= 2 and len(joined) <= _PAIR_MAX_LETTERS:
-            pairs.append(joined)
+        a, b = first.group(), second.group()
+        if not title[first.end() : second.start()].isspace() or min(len(a), len(b)) < 2:
+            continue
+        common = any(word in product_words or word in SELLER_WORDS for word in (a, b))
+        if common or len(a) + len(b) > _PAIR_MAX_LETTERS:
+            continue
+        pairs.append(a + b)
     return pairs
 
 
