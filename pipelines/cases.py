@@ -140,7 +140,7 @@ def seller_groups(seller_names: Mapping[ListingKey, str]) -> list[list[ListingKe
         for name in same_key[1:]:
             shops.join((same_key[0], ""), (name, ""))
     # Near-identical names: only names with the same numbers can be one shop, so they are compared
-    # within those blocks, and only the pairs a q-gram filter cannot rule out (`near_name_pairs`).
+    # within those blocks (`near_name_pairs`: every pair, scored in C a block of names at a time).
     blocks: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for same_key in by_key.values():
         blocks[tuple(_DIGITS.findall(_comparable(same_key[0])))].append(same_key[0])

@@ -1,7 +1,7 @@
 """Pairs of names at least `cutoff` similar by rapidfuzz's token-sort ratio, fast enough for every shop
 name of a national crawl: comparing each name with the rest by `process.extract` and `token_sort_ratio`
-re-sorted the words of both names at every one of the n²/2 comparisons (8,525 names: 13.6 s; 33,933
-names: 186 s).
+re-sorted the words of both names at every one of the n²/2 comparisons (`python -m benchmarks.shop_names
+--compare`: 8,525 names 15.3 s, 33,955 names 210.7 s; this function 0.6 s and 6.9 s, the same pairs).
 
 Here each name's words are sorted once (token-sort ratio is `ratio` on the word-sorted names), and
 `process.cdist` scores block after block of names against the names after them with `ratio` — in C,

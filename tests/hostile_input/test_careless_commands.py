@@ -57,6 +57,18 @@ class Files:
     read_only: Path | None
 
 
+# Commands that create or write a database, without their --db (name, (files, scratch) -> arguments).
+WRITE_COMMANDS: tuple[tuple[str, Callable[[Files, Path], list[str]]], ...] = (
+    ("registry import", lambda f, s: ["registry", "import", str(SAMPLE_REGISTRY), "--replace"]),
+    (
+        "registry vocabulary import",
+        lambda f, s: ["registry", "vocabulary", "import", str(REPO / "standards_data" / "vocabulary.csv")],
+    ),
+    ("api-keys add", lambda f, s: ["api-keys", "add", "lazada-th"]),
+    ("crawl", lambda f, s: ["crawl", "lazada", "-a", NOWHERE, "--out", str(s / "o")]),
+)
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     return build_world(tmp_path_factory.mktemp("world"))
@@ -517,20 +529,7 @@ CASES: list[Case] = [
             r"\(it holds other tables: notes\): nothing was written to it",
             check=lambda w, f, s: _foreign_left_alone(s / "other.sqlite"),
         )
-        for name, command in (
-            ("registry import", lambda f, s: ["registry", "import", str(SAMPLE_REGISTRY), "--replace"]),
-            (
-                "registry vocabulary import",
-                lambda f, s: [
-                    "registry",
-                    "vocabulary",
-                    "import",
-                    str(REPO / "standards_data" / "vocabulary.csv"),
-                ],
-            ),
-            ("api-keys add", lambda f, s: ["api-keys", "add", "lazada-th"]),
-            ("crawl", lambda f, s: ["crawl", "lazada", "-a", NOWHERE, "--out", str(s / "o")]),
-        )
+        for name, command in WRITE_COMMANDS
     ),
     *(
         Case(
@@ -557,20 +556,7 @@ CASES: list[Case] = [
             r"(read-only file system|permission denied)$",
             needs_read_only=True,
         )
-        for name, command in (
-            ("registry import", lambda f, s: ["registry", "import", str(SAMPLE_REGISTRY), "--replace"]),
-            (
-                "registry vocabulary import",
-                lambda f, s: [
-                    "registry",
-                    "vocabulary",
-                    "import",
-                    str(REPO / "standards_data" / "vocabulary.csv"),
-                ],
-            ),
-            ("api-keys add", lambda f, s: ["api-keys", "add", "lazada-th"]),
-            ("crawl", lambda f, s: ["crawl", "lazada", "-a", NOWHERE, "--out", str(s / "o")]),
-        )
+        for name, command in WRITE_COMMANDS
     ),
     # --- 4. outputs into a read-only folder: the option and the path, never a temporary name ----------
     Case(
